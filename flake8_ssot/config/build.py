@@ -1,0 +1,288 @@
+"""Validate a :class:`RawConfig` and build the frozen :class:`Registry`.
+
+Every problem is collected; a registry is returned only when there is none, so nothing of a
+broken configuration is ever half-applied.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Set, Tuple
+
+from flake8_ssot.config.problems import Problems, Where
+from flake8_ssot.config.raw import RawConfig, RawEntry
+from flake8_ssot.names import (
+    DottedPattern,
+    is_dotted_name,
+    is_dotted_pattern,
+    is_identifier,
+    is_module_glob,
+    normalise,
+)
+from flake8_ssot.registry import (
+    CanonicalClass,
+    ForbiddenModule,
+    ForbiddenName,
+    LegacyParameters,
+    Registry,
+)
+
+_CLASS_GLOB_CHARS = set("*?[]!")
+
+
+def build_registry(raw: RawConfig, problems: Problems) -> Registry:
+    wheres = {
+        (section, normalise(entry.key)): entry.where
+        for section, entries in raw.entries.items()
+        for entry in entries
+    }
+    allow = _allow_lists(raw.entries.get("allow", []), problems)
+    modules = _forbidden_modules(raw.entries.get("forbidden-modules", []), allow, problems)
+    names = _forbidden_names(raw.entries.get("forbidden-names", []), allow, problems)
+    classes = _canonical_classes(raw.entries.get("canonical-classes", []), allow, problems)
+    parameters = _legacy_parameters(raw.entries.get("legacy-parameters", []), allow, problems)
+    _cross_check(modules, names, classes, wheres, problems)
+    known = {e.key for e in modules} | {e.key for e in names} | set(classes) | {e.key for e in parameters}
+    for key, (_, entry) in allow.items():
+        if key not in known:
+            problems.add(entry.where, entry.key, "names no forbidden module, forbidden name, canonical class or legacy-parameters pattern")
+    roots = _source_roots(raw, problems)
+    return Registry(
+        forbidden_modules=tuple(modules),
+        forbidden_names=tuple(names),
+        canonical_classes=classes,
+        legacy_parameters=tuple(parameters),
+        source_roots=roots,
+        origin=raw.file,
+    )
+
+
+def _reason_and_tags(entry: RawEntry, problems: Problems, can_move: bool) -> None:
+    if entry.pure_move and not can_move:
+        problems.add(entry.where, entry.key, "[pure-move] needs a replacement to move to")
+
+
+def _unique(entry: RawEntry, seen: Dict[str, RawEntry], problems: Problems, what: str) -> bool:
+    previous = seen.get(entry.key)
+    if previous is not None:
+        if previous.values != entry.values:
+            problems.add(
+                entry.where,
+                entry.key,
+                f"{what} declared twice, as {', '.join(previous.values) or '(removed)'} "
+                f"and as {', '.join(entry.values) or '(removed)'}",
+            )
+        else:
+            problems.add(entry.where, entry.key, f"{what} declared twice")
+        return False
+    seen[entry.key] = entry
+    return True
+
+
+def _normalised(entry: RawEntry) -> RawEntry:
+    return RawEntry(
+        normalise(entry.key),
+        tuple(normalise(value) for value in entry.values),
+        entry.where,
+        entry.reason,
+        entry.pure_move,
+    )
+
+
+def _allow_lists(entries: List[RawEntry], problems: Problems) -> Dict[str, Tuple[Tuple[str, ...], RawEntry]]:
+    allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]] = {}
+    seen: Dict[str, RawEntry] = {}
+    for entry in map(_normalised, entries):
+        if not _unique(entry, seen, problems, "allow-list"):
+            continue
+        if not entry.values:
+            problems.add(entry.where, entry.key, "needs at least one module glob after '='")
+            continue
+        bad = [glob for glob in entry.values if not is_module_glob(glob)]
+        for glob in bad:
+            problems.add(entry.where, glob, "not a valid module glob (dotted name, '*' and '?' allowed)")
+        if entry.reason:
+            problems.add(entry.where, entry.reason, "allow entries take no reason")
+        if not bad:
+            allow[entry.key] = (entry.values, entry)
+    return allow
+
+
+def _allowed(key: str, allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]]) -> Tuple[str, ...]:
+    found = allow.get(key)
+    return found[0] if found else ()
+
+
+def _forbidden_modules(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[ForbiddenModule]:
+    result: List[ForbiddenModule] = []
+    seen: Dict[str, RawEntry] = {}
+    for entry in map(_normalised, entries):
+        if not _unique(entry, seen, problems, "forbidden module"):
+            continue
+        ok = True
+        if not is_dotted_pattern(entry.key):
+            problems.add(entry.where, entry.key, "not a valid dotted module name (segments may be '*')")
+            ok = False
+        replacement = entry.values[0] if entry.values else None
+        if replacement is not None and not is_dotted_name(replacement):
+            problems.add(entry.where, replacement, "replacement is not a valid dotted module name")
+            ok = False
+        _reason_and_tags(entry, problems, replacement is not None)
+        if ok:
+            result.append(
+                ForbiddenModule(
+                    key=entry.key,
+                    reason=entry.reason,
+                    allowed_in=_allowed(entry.key, allow),
+                    pattern=DottedPattern(entry.key),
+                    replacement=replacement,
+                    pure_move=entry.pure_move,
+                )
+            )
+    return result
+
+
+def _forbidden_names(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[ForbiddenName]:
+    result: List[ForbiddenName] = []
+    seen: Dict[str, RawEntry] = {}
+    for entry in map(_normalised, entries):
+        if not _unique(entry, seen, problems, "forbidden name"):
+            continue
+        ok = True
+        if not is_dotted_name(entry.key) or "." not in entry.key:
+            problems.add(entry.where, entry.key, "not a valid dotted name 'package.module.Name'")
+            ok = False
+        replacement = entry.values[0] if entry.values else None
+        if replacement is not None and not is_dotted_name(replacement):
+            problems.add(entry.where, replacement, "replacement is not a valid dotted name")
+            ok = False
+        _reason_and_tags(entry, problems, replacement is not None)
+        if ok:
+            result.append(
+                ForbiddenName(
+                    key=entry.key,
+                    reason=entry.reason,
+                    allowed_in=_allowed(entry.key, allow),
+                    name=entry.key,
+                    replacement=replacement,
+                    pure_move=entry.pure_move,
+                )
+            )
+    return result
+
+
+def _canonical_classes(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> Dict[str, CanonicalClass]:
+    result: Dict[str, CanonicalClass] = {}
+    seen: Dict[str, RawEntry] = {}
+    for entry in map(_normalised, entries):
+        if entry.key in seen and seen[entry.key].values != entry.values:
+            problems.add(
+                entry.where,
+                entry.key,
+                f"class mapped to two modules, '{', '.join(seen[entry.key].values)}' and '{', '.join(entry.values)}'",
+            )
+            continue
+        if not _unique(entry, seen, problems, "canonical class"):
+            continue
+        ok = True
+        if not is_identifier(entry.key):
+            problems.add(entry.where, entry.key, "not a valid class name")
+            ok = False
+        if len(entry.values) != 1:
+            problems.add(entry.where, ", ".join(entry.values) or entry.key, "needs exactly one canonical module: 'ClassName = package.module'")
+            ok = False
+        elif not is_dotted_name(entry.values[0]):
+            problems.add(entry.where, entry.values[0], "canonical module is not a valid dotted module name")
+            ok = False
+        if entry.pure_move:
+            problems.add(entry.where, entry.key, "[pure-move] applies to forbidden modules and names only")
+            ok = False
+        if ok:
+            result[entry.key] = CanonicalClass(
+                key=entry.key,
+                reason=entry.reason,
+                allowed_in=_allowed(entry.key, allow),
+                module=entry.values[0],
+            )
+    return result
+
+
+def _legacy_parameters(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[LegacyParameters]:
+    result: List[LegacyParameters] = []
+    seen: Dict[str, RawEntry] = {}
+    for entry in map(_normalised, entries):
+        if not _unique(entry, seen, problems, "legacy-parameters pattern"):
+            continue
+        ok = True
+        if not entry.key.replace("*", "a").replace("?", "a").replace("[", "").replace("]", "").replace("!", "").isidentifier() or not (
+            set(entry.key) - _CLASS_GLOB_CHARS
+        ):
+            problems.add(entry.where, entry.key, "not a valid class-name glob (identifier characters, '*', '?')")
+            ok = False
+        if not entry.values:
+            problems.add(entry.where, entry.key, "needs at least one parameter name after '='")
+            ok = False
+        for parameter in entry.values:
+            if not is_identifier(parameter):
+                problems.add(entry.where, parameter, "not a valid parameter name")
+                ok = False
+        if entry.pure_move:
+            problems.add(entry.where, entry.key, "[pure-move] applies to forbidden modules and names only")
+            ok = False
+        if ok:
+            result.append(
+                LegacyParameters(
+                    key=entry.key,
+                    reason=entry.reason,
+                    allowed_in=_allowed(entry.key, allow),
+                    parameters=tuple(dict.fromkeys(entry.values)),
+                )
+            )
+    return result
+
+
+def _cross_check(
+    modules: List[ForbiddenModule],
+    names: List[ForbiddenName],
+    classes: Dict[str, CanonicalClass],
+    wheres: Dict[Tuple[str, str], Where],
+    problems: Problems,
+) -> None:
+    """Contradictions between entries: a canonical or replacement module that is forbidden."""
+    for module in modules:
+        if module.replacement is not None:
+            for other in modules:
+                if other.pattern.covers(module.replacement):
+                    problems.add(wheres[("forbidden-modules", module.key)], module.replacement, f"replacement is itself forbidden by '{other.key}'")
+    for name in names:
+        if name.replacement is not None:
+            for other in modules:
+                if other.pattern.covers(name.replacement):
+                    problems.add(wheres[("forbidden-names", name.key)], name.replacement, f"replacement is inside forbidden module '{other.key}'")
+            for other_name in names:
+                if other_name.key == name.replacement:
+                    problems.add(wheres[("forbidden-names", name.key)], name.replacement, "replacement is itself a forbidden name")
+    for entry in classes.values():
+        for module in modules:
+            if module.pattern.covers(entry.module):
+                problems.add(
+                    wheres[("canonical-classes", entry.key)],
+                    entry.module,
+                    f"module is both canonical (for '{entry.key}') and forbidden (by '{module.key}')",
+                )
+        for name in names:
+            if name.name == entry.qualified:
+                problems.add(wheres[("canonical-classes", entry.key)], entry.qualified, "canonical class is also a forbidden name")
+
+
+def _source_roots(raw: RawConfig, problems: Problems) -> Optional[Tuple[str, ...]]:
+    if not raw.source_roots:
+        return None
+    roots: List[str] = []
+    for item, where in raw.source_roots:
+        path = os.path.normpath(os.path.join(raw.base_dir, os.path.expanduser(item)))
+        if not os.path.isdir(path):
+            problems.add(where, item, f"source root does not exist (looked for directory {path})")
+            continue
+        roots.append(path)
+    return tuple(dict.fromkeys(roots))

@@ -1,0 +1,210 @@
+"""The INI form: ``ssot-*`` keys in the ``[flake8]`` section of setup.cfg, tox.ini or .flake8.
+
+Discovery mirrors flake8's own: ``--config`` if given, else the first of setup.cfg / tox.ini /
+.flake8 with a flake8 section, from the working directory up to the home directory; then
+``--append-config`` files; nothing with ``--isolated``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import os
+import re
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+from flake8_ssot.config.keys import BY_INI, INI_PREFIX, KEYS, Key
+from flake8_ssot.config.problems import Problems, Where
+from flake8_ssot.config.raw import RawConfig, RawEntry
+
+SECTION = "flake8"
+_CANDIDATES = ("setup.cfg", "tox.ini", ".flake8")
+_TAG = re.compile(r"\[([^\]]*)\]")
+KNOWN_TAGS = {"pure-move"}
+_LIST_KEYS = {"legacy-parameters", "allow", "canonical-classes"}
+
+
+def find_config_file(start: str) -> Optional[str]:
+    """The INI file flake8 would read when run from ``start``."""
+    home = os.path.expanduser("~")
+    path = os.path.abspath(start)
+    while True:
+        for candidate in _CANDIDATES:
+            cfg_path = os.path.join(path, candidate)
+            if os.path.isfile(cfg_path) and _has_flake8_section(cfg_path):
+                return cfg_path
+        parent = os.path.dirname(path)
+        if parent == path or parent == home:
+            return None
+        path = parent
+
+
+def _has_flake8_section(cfg_path: str) -> bool:
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(cfg_path, encoding="utf-8")
+    except (UnicodeDecodeError, configparser.Error):
+        return False
+    return SECTION in parser or "flake8:local-plugins" in parser
+
+
+def config_files(
+    start: str, config: Optional[str], append: Sequence[str], isolated: bool
+) -> List[str]:
+    if isolated:
+        return []
+    files: List[str] = []
+    primary = config if config is not None else find_config_file(start)
+    if primary is not None:
+        files.append(primary)
+    files.extend(append)
+    return files
+
+
+def read_section(path: str, problems: Problems) -> Tuple[Dict[str, str], str]:
+    """The raw ``[flake8]`` key -> value of one file, and the file's text (for line numbers)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        problems.add(Where(path, "[flake8]"), path, f"cannot read the config file: {error.strerror}")
+        return {}, ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.add(
+            Where(path, "[flake8]"),
+            data[max(0, error.start - 10) : error.end + 10].decode("utf-8", "replace"),
+            f"the file is not UTF-8 (byte {error.start})",
+        )
+        return {}, ""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as error:
+        problems.add(Where(path, "[flake8]"), path, " ".join(str(error).split()))
+        return {}, text
+    if not parser.has_section(SECTION):
+        return {}, text
+    return dict(parser.items(SECTION)), text
+
+
+def line_of(text: str, key: str, fragment: Optional[str] = None) -> Optional[int]:
+    """1-based line of ``key`` in ``text`` (or of ``fragment`` in the key's value lines)."""
+    lines = text.splitlines()
+    pattern = re.compile(r"^\s*" + re.escape(key).replace(r"\-", "[-_]") + r"\s*[=:]", re.IGNORECASE)
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            if fragment is None:
+                return number
+            for offset, value_line in enumerate(lines[number - 1 :]):
+                if offset and value_line[:1] not in (" ", "\t"):
+                    break
+                if fragment in value_line:
+                    return number + offset
+            return number
+    return None
+
+
+def unknown_keys(keys: Iterable[str], known_elsewhere: Set[str]) -> List[Tuple[str, Optional[str]]]:
+    """``ssot-`` keys that flake8-ssot does not know, with a suggestion when one is close.
+
+    Any key starting with ``ssot``, and any key close to one of ours that nothing else claims,
+    is an error: flake8 ignores unknown keys, and a typo must not silently turn a rule off.
+    """
+    ours = [key.ini for key in KEYS]
+    found: List[Tuple[str, Optional[str]]] = []
+    for raw in keys:
+        key = raw.replace("_", "-").lower()
+        if key in BY_INI or key in known_elsewhere:
+            continue
+        close = difflib.get_close_matches(key, ours, n=1, cutoff=0.8)
+        if key.startswith("ssot") or key.startswith("sot-") or close:
+            found.append((raw, close[0] if close else None))
+    return found
+
+
+def parse_values(
+    values: Mapping[str, str], origins: Mapping[str, Tuple[str, str]], problems: Problems
+) -> RawConfig:
+    """Turn ``ssot-*`` values (flake8's or our own reading) into a :class:`RawConfig`.
+
+    ``origins`` maps each INI key to the (file, file text) it was read from, for messages.
+    """
+    first = next(iter(origins.values()), ("command line", ""))[0]
+    raw = RawConfig(file=first, base_dir=os.path.dirname(os.path.abspath(first)))
+    for key in KEYS:
+        value = values.get(key.ini)
+        if value is None:
+            continue
+        file, text = origins.get(key.ini, ("command line", ""))
+        where = Where(file, key.ini, line_of(text, key.ini))
+        if not value.strip():
+            problems.add(where, value, "empty value; remove the key or give it entries")
+            continue
+        if key.name == "source-roots":
+            for item in _split_list(value):
+                raw.source_roots.append((item, Where(file, key.ini, line_of(text, key.ini, item))))
+            continue
+        entries = raw.entries.setdefault(key.name, [])
+        for line in value.splitlines():
+            if line.strip():
+                entry = _parse_line(key, line.strip(), Where(file, key.ini, line_of(text, key.ini, line.strip())), problems)
+                if entry is not None:
+                    entries.append(entry)
+    return raw
+
+
+def _split_list(value: str) -> List[str]:
+    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
+
+
+def _parse_line(key: Key, line: str, where: Where, problems: Problems) -> Optional[RawEntry]:
+    main, has_reason, reason = line.partition(";")
+    reason = reason.strip()
+    if has_reason and not reason:
+        problems.add(where, line, "empty reason after ';'")
+        return None
+    tags = [tag.strip() for tag in _TAG.findall(main)]
+    main = _TAG.sub("", main)
+    for tag in tags:
+        if tag not in KNOWN_TAGS:
+            problems.add(where, line, f"unknown marker '[{tag}]'; known: [pure-move]")
+            return None
+    left, has_value, right = main.partition("=")
+    left = left.strip()
+    right = right.strip()
+    if not left:
+        problems.add(where, line, "missing the entry name before '='")
+        return None
+    if has_value and not right:
+        problems.add(
+            where,
+            line,
+            "empty value after '='"
+            + ("; omit '=' to declare a module or name removed" if key.name.startswith("forbidden") else ""),
+        )
+        return None
+    if key.name in _LIST_KEYS:
+        values = tuple(item.strip() for item in right.split(",")) if has_value else ()
+        if any(not item for item in values):
+            problems.add(where, line, "empty item in a comma-separated list")
+            return None
+    else:
+        values = (right,) if has_value else ()
+    return RawEntry(left, values, where, reason or None, "pure-move" in tags)
+
+
+def read_files(
+    files: Sequence[str], problems: Problems
+) -> Tuple[Dict[str, str], Dict[str, Tuple[str, str]]]:
+    """Every ``[flake8]`` key -> value across ``files`` (later files win), and key -> (file, text)."""
+    merged: Dict[str, str] = {}
+    origins: Dict[str, Tuple[str, str]] = {}
+    for path in files:
+        section, text = read_section(path, problems)
+        for key, value in section.items():
+            normal = key.replace("_", "-").lower()
+            merged[normal] = value
+            origins[normal] = (path, text)
+    return merged, origins

@@ -1,0 +1,70 @@
+"""The configuration keys: one table for the INI ``[flake8]`` section, pyproject and ``--help``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Tuple
+
+INI_PREFIX = "ssot-"
+TOML_TABLE = "tool.flake8-ssot"
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    help: str
+    example: str
+
+    @property
+    def ini(self) -> str:
+        return INI_PREFIX + self.name
+
+    @property
+    def dest(self) -> str:
+        """The attribute flake8 stores the option under."""
+        return self.ini.replace("-", "_")
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.ini
+
+
+KEYS: Tuple[Key, ...] = (
+    Key(
+        "forbidden-modules",
+        "Legacy modules nothing may reference, one per line: "
+        "'old.module [= new.module] [[pure-move]] [; reason]'. Segments may be '*'.",
+        "a.legacy = a.canonical ; reason",
+    ),
+    Key(
+        "forbidden-names",
+        "Legacy names nothing may reference, one per line: "
+        "'old.module.Name [= new.module.Name] [[pure-move]] [; reason]'.",
+        "a.mod.Old = a.mod.New",
+    ),
+    Key(
+        "canonical-classes",
+        "Class names with one canonical module, one per line: 'ClassName = package.module [; reason]'.",
+        "UserMessageHandler = a.handlers",
+    ),
+    Key(
+        "legacy-parameters",
+        "Constructor parameters classes no longer take, one per line: "
+        "'ClassGlob = param, param [; reason]'.",
+        "*Handler = supervisor, db_session_factory",
+    ),
+    Key(
+        "allow",
+        "Modules exempt from one registry entry, one per line: 'entry = module.glob, module.glob'.",
+        "a.legacy = a.migrations.*",
+    ),
+    Key(
+        "source-roots",
+        "Directories module names are computed from, relative to the config file "
+        "(default: detected from __init__.py files).",
+        "src",
+    ),
+)
+
+BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}
+BY_INI: Dict[str, Key] = {key.ini: key for key in KEYS}

@@ -1,0 +1,69 @@
+"""Configuration problems: collected during loading, reported together, each naming where."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Where:
+    """A configuration file, the key in it and, when known, the line."""
+
+    file: str
+    key: str
+    line: Optional[int] = None
+
+    def __str__(self) -> str:
+        line = f":{self.line}" if self.line else ""
+        return f"{display_path(self.file)}{line}: {self.key}"
+
+
+def display_path(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it, as flake8 shows files."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: Where
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.value!r}: {self.message}"
+
+
+class ConfigError(Exception):
+    """Every problem found in the configuration.  Nothing of a bad configuration is applied."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        lines = [f"flake8-ssot: {count} configuration problem{'s' if count != 1 else ''}:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
+class Problems:
+    """An accumulator handed through the loaders."""
+
+    def __init__(self) -> None:
+        self.items: List[Problem] = []
+
+    def add(self, where: Where, value: object, message: str) -> None:
+        self.items.append(Problem(where, str(value), message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ConfigError(self.items)

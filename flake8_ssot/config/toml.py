@@ -1,0 +1,154 @@
+"""The pyproject form: the ``[tool.flake8-ssot]`` table of the nearest pyproject.toml."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, List, Optional, Tuple
+
+from flake8_ssot.config.keys import BY_NAME, TOML_TABLE
+from flake8_ssot.config.problems import Problems, Where
+from flake8_ssot.config.raw import RawConfig, RawEntry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11
+    import tomli as tomllib
+
+PYPROJECT = "pyproject.toml"
+_ENTRY_FIELDS = {
+    "forbidden-modules": ("replacement", {"replacement", "reason", "pure-move"}),
+    "forbidden-names": ("replacement", {"replacement", "reason", "pure-move"}),
+    "canonical-classes": ("module", {"module", "reason"}),
+    "legacy-parameters": ("parameters", {"parameters", "reason"}),
+    "allow": ("modules", {"modules"}),
+}
+
+
+def find_pyproject(start: str) -> Optional[str]:
+    """The nearest pyproject.toml from ``start`` upwards (the project root's)."""
+    path = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(path, PYPROJECT)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
+
+
+def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
+    """The flake8-ssot table of ``path``, or None when it has none."""
+    where = Where(path, f"[{TOML_TABLE}]")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        problems.add(where, path, f"cannot read the file: {error.strerror}")
+        return None
+    if b"flake8-ssot" not in data:
+        return None
+    try:
+        document = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        problems.add(where, path, f"the file is not UTF-8 (byte {error.start})")
+        return None
+    except tomllib.TOMLDecodeError as error:
+        problems.add(where, path, f"invalid TOML: {error}")
+        return None
+    table = document.get("tool", {}).get("flake8-ssot")
+    if table is None:
+        return None
+    raw = RawConfig(file=path, base_dir=os.path.dirname(os.path.abspath(path)))
+    if not isinstance(table, dict):
+        problems.add(where, table, "must be a table")
+        return raw
+    for name, value in table.items():
+        key_where = Where(path, f"[{TOML_TABLE}] {name}")
+        if name not in BY_NAME:
+            close = [known for known in BY_NAME if _close(name, known)]
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(BY_NAME)}"
+            problems.add(key_where, name, f"unknown key{hint}")
+            continue
+        if name == "source-roots":
+            for item in _string_list(value, key_where, problems):
+                raw.source_roots.append((item, key_where))
+            continue
+        entries = raw.entries.setdefault(name, [])
+        if not isinstance(value, dict):
+            problems.add(key_where, value, f"must be a table ([{TOML_TABLE}.{name}]), not {_type(value)}")
+            continue
+        if not value:
+            problems.add(key_where, value, "empty table; remove it or give it entries")
+        for entry_key, entry_value in value.items():
+            entry = _entry(name, entry_key, entry_value, Where(path, f"[{TOML_TABLE}.{name}] {entry_key!r}"), problems)
+            if entry is not None:
+                entries.append(entry)
+    return raw
+
+
+def _close(name: str, known: str) -> bool:
+    import difflib
+
+    return difflib.SequenceMatcher(None, name, known).ratio() >= 0.8
+
+
+def _type(value: Any) -> str:
+    return {str: "a string", list: "a list", dict: "a table", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _string_list(value: Any, where: Where, problems: Problems) -> List[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problems.add(where, value, f"must be a list of strings, not {_type(value)}")
+        return []
+    if not value or any(not item.strip() for item in value):
+        problems.add(where, value, "empty value")
+        return []
+    return [item.strip() for item in value]
+
+
+def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) -> Optional[RawEntry]:
+    main_field, fields = _ENTRY_FIELDS[name]
+    list_valued = name in ("legacy-parameters", "allow")
+    reason: Optional[str] = None
+    pure_move = False
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - fields)
+        if unknown:
+            problems.add(where, unknown[0], f"unknown field; known: {', '.join(sorted(fields))}")
+            return None
+        reason_value = value.get("reason")
+        if reason_value is not None and (not isinstance(reason_value, str) or not reason_value.strip()):
+            problems.add(where, reason_value, "reason must be a non-empty string")
+            return None
+        reason = reason_value.strip() if isinstance(reason_value, str) else None
+        move_value = value.get("pure-move", False)
+        if not isinstance(move_value, bool):
+            problems.add(where, move_value, f"pure-move must be true or false, not {_type(move_value)}")
+            return None
+        pure_move = move_value
+        if main_field not in value:
+            if name.startswith("forbidden"):
+                return RawEntry(key, (), where, reason, pure_move)
+            problems.add(where, value, f"missing '{main_field}'")
+            return None
+        value = value[main_field]
+    values: Tuple[str, ...]
+    if list_valued:
+        values = tuple(_string_list(value, where, problems))
+        if not values:
+            return None
+    else:
+        if not isinstance(value, str):
+            problems.add(where, value, f"must be a string, not {_type(value)}")
+            return None
+        if not value.strip():
+            problems.add(where, value, "empty value")
+            return None
+        values = (value.strip(),)
+    return RawEntry(key, values, where, reason, pure_move)

@@ -1,0 +1,77 @@
+"""The flake8 adapter: options in, findings out.  The only module that knows flake8."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Type
+
+from flake8.exceptions import ExecutionError
+
+from flake8_ssot import __version__
+from flake8_ssot.config import ConfigError, ConfigRequest, load_registry
+from flake8_ssot.config.keys import KEYS
+from flake8_ssot.engine import Engine, internal_error
+from flake8_ssot.findings import Finding
+from flake8_ssot.location import identify
+from flake8_ssot.registry import Registry
+
+
+class SsotChecker:
+    """flake8 entry point ``SOT``."""
+
+    name = "flake8-ssot"
+    version = __version__
+
+    _engine: ClassVar[Engine] = Engine(Registry())
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        for key in KEYS:
+            option_manager.add_option(
+                key.flag,
+                default=None,
+                parse_from_config=True,
+                help=f"{key.help} (example: '{key.example}')",
+            )
+
+    @classmethod
+    def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: Any) -> None:
+        try:
+            registry = load_registry(
+                ConfigRequest(
+                    cwd=os.getcwd(),
+                    config=getattr(options, "config", None),
+                    append=tuple(getattr(options, "append_config", None) or ()),
+                    isolated=bool(getattr(options, "isolated", False)),
+                ),
+                ini_values={key.ini: getattr(options, key.dest, None) for key in KEYS},
+                known_ini_keys={dest.replace("_", "-") for dest in vars(options)},
+            )
+        except ConfigError as error:
+            raise ExecutionError(error.report()) from None
+        except Exception as error:  # noqa: BLE001 - never a traceback out of option parsing
+            raise ExecutionError(f"flake8-ssot: could not load its configuration: {type(error).__name__}: {error}") from None
+        cls._engine = Engine(registry)
+
+    def run(self) -> Iterator[Tuple[int, int, str, Type["SsotChecker"]]]:
+        findings: List[Finding]
+        try:
+            engine = self._engine
+            identity = identify(self.filename, engine.registry.source_roots)
+            findings = engine.check_tree(self.tree, identity, "".join(self.lines))
+        except Exception as error:  # noqa: BLE001 - flake8 must never see an exception
+            findings = [internal_error("checking this file", error)]
+        for finding in findings:
+            yield finding.line, finding.col, finding.message, type(self)
+
+
+def registry_in_use() -> Optional[Registry]:
+    """The registry the plugin loaded in this process (for tests and diagnostics)."""
+    return SsotChecker._engine.registry

@@ -1,0 +1,180 @@
+"""The registry of single sources of truth: one frozen, validated model of the configuration.
+
+Built once per process by :mod:`flake8_ssot.config` and shared read-only by every rule.  Nothing
+here knows about flake8, INI or TOML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.names import DottedPattern, glob_matches, is_within
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What every registry entry has: the key as written, a reason and an allow-list."""
+
+    key: str
+    reason: Optional[str] = None
+    allowed_in: Tuple[str, ...] = ()
+
+    def intrinsically_exempts(self, module: str) -> bool:
+        """Modules exempt from this entry whatever the allow-list says."""
+        return False
+
+    @property
+    def has_intrinsic_exemption(self) -> bool:
+        return False
+
+    def exempts(self, identity: ModuleIdentity) -> bool:
+        """True when findings for this entry must not be reported in ``identity``.
+
+        When the file's module is unknown (stdin without a display name), any entry that could
+        exempt some module is treated as exempting this one: no guess, no false positive.
+        """
+        if not identity.known:
+            return self.has_intrinsic_exemption or bool(self.allowed_in)
+        module = identity.name
+        if module is None:
+            return False
+        if self.intrinsically_exempts(module):
+            return True
+        return any(glob_matches(glob, module) for glob in self.allowed_in)
+
+    def explain(self) -> str:
+        return f" ({self.reason})" if self.reason else ""
+
+
+@dataclass(frozen=True)
+class ForbiddenModule(Entry):
+    """A legacy module (pattern) that nothing outside it may reference."""
+
+    pattern: DottedPattern = DottedPattern("_")
+    replacement: Optional[str] = None
+    pure_move: bool = False
+
+    def intrinsically_exempts(self, module: str) -> bool:
+        return self.pattern.covers(module)
+
+    @property
+    def has_intrinsic_exemption(self) -> bool:
+        return True
+
+    def advice(self) -> str:
+        """What to do instead, ending the finding's sentence."""
+        if self.replacement:
+            return f"use '{self.replacement}'{self.explain()}"
+        return f"it has been removed{self.explain()}"
+
+
+@dataclass(frozen=True)
+class ForbiddenName(Entry):
+    """A legacy name ``module.Name`` that nothing outside its module may reference."""
+
+    name: str = "_"
+    replacement: Optional[str] = None
+    pure_move: bool = False
+
+    @property
+    def module(self) -> str:
+        return self.name.rpartition(".")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.name.rpartition(".")[2]
+
+    def intrinsically_exempts(self, module: str) -> bool:
+        return module == self.module
+
+    @property
+    def has_intrinsic_exemption(self) -> bool:
+        return True
+
+    def advice(self) -> str:
+        if self.replacement:
+            return f"use '{self.replacement}'{self.explain()}"
+        return f"it has been removed{self.explain()}"
+
+
+@dataclass(frozen=True)
+class CanonicalClass(Entry):
+    """A class name whose one definition lives in ``module``."""
+
+    module: str = "_"
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.key}"
+
+    def intrinsically_exempts(self, module: str) -> bool:
+        return module == self.module
+
+    @property
+    def has_intrinsic_exemption(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class LegacyParameters(Entry):
+    """Constructor parameters that classes whose name matches ``key`` (a glob) no longer take."""
+
+    parameters: Tuple[str, ...] = ()
+
+    def matches_class(self, class_name: str) -> bool:
+        return glob_matches(self.key, class_name)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The whole configuration, validated.  An empty registry reports nothing."""
+
+    forbidden_modules: Tuple[ForbiddenModule, ...] = ()
+    forbidden_names: Tuple[ForbiddenName, ...] = ()
+    canonical_classes: Mapping[str, CanonicalClass] = field(default_factory=dict)
+    legacy_parameters: Tuple[LegacyParameters, ...] = ()
+    source_roots: Optional[Tuple[str, ...]] = None
+    origin: Optional[str] = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.forbidden_modules
+            or self.forbidden_names
+            or self.canonical_classes
+            or self.legacy_parameters
+        )
+
+    def forbidden_module_for(self, dotted: str) -> Optional[Tuple[ForbiddenModule, str]]:
+        """The first forbidden-module entry covering ``dotted`` and the module it matched."""
+        for entry in self.forbidden_modules:
+            matched = entry.pattern.covering_prefix(dotted)
+            if matched is not None:
+                return entry, matched
+        return None
+
+    def forbidden_name_for(self, dotted: str) -> Optional[ForbiddenName]:
+        """The forbidden-name entry that ``dotted`` is, or lies below (``a.mod.Name.attr``)."""
+        for entry in self.forbidden_names:
+            if is_within(dotted, entry.name):
+                return entry
+        return None
+
+    def legacy_parameters_for(self, class_name: str) -> Dict[str, LegacyParameters]:
+        """Legacy parameter name -> the entry that declares it, for a class name."""
+        found: Dict[str, LegacyParameters] = {}
+        for entry in self.legacy_parameters:
+            if entry.matches_class(class_name):
+                for parameter in entry.parameters:
+                    found.setdefault(parameter, entry)
+        return found
+
+    @property
+    def all_legacy_parameters(self) -> FrozenSet[str]:
+        return frozenset(p for entry in self.legacy_parameters for p in entry.parameters)

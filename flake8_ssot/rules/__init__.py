@@ -1,0 +1,18 @@
+"""The rules, in code order.  Each module owns the codes it reports."""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from flake8_ssot.engine import Rule
+from flake8_ssot.rules import attributes, canonical, constructors, imports, strings
+
+ALL_RULES: Tuple[Rule, ...] = (
+    imports.RULE,
+    strings.RULE,
+    attributes.RULE,
+    constructors.RULE,
+    canonical.RULE,
+)
+
+__all__ = ["ALL_RULES"]

@@ -1,0 +1,90 @@
+"""SOT104: attribute chains reaching a forbidden module or name through an imported parent.
+
+``import a`` then ``a.legacy.X()`` imports nothing forbidden by name, yet uses ``a.legacy``.  Uses
+through a binding that is itself forbidden (``import a.legacy as m; m.X``) are not reported again:
+the import already was.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, List, Optional, Set
+
+from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.findings import Finding
+from flake8_ssot.registry import Registry
+from flake8_ssot.rules.imports import module_phrase
+
+
+def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[List[str]]:
+    """The dotted parts of a maximal attribute chain; marks the inner links as consumed."""
+    parts: List[str] = []
+    current: ast.AST = node
+    while isinstance(current, ast.Attribute):
+        inner.add(id(current))
+        parts.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name):
+        return None
+    parts.append(current.id)
+    parts.reverse()
+    return parts
+
+
+def _reached(context: FileContext, qualified: str, bound: str) -> Optional[str]:
+    """The message tail when ``qualified`` reaches a forbidden thing beyond ``bound``."""
+    registry = context.registry
+    if registry.forbidden_module_for(bound) or registry.forbidden_name_for(bound):
+        return None  # the import itself is the finding
+    parts = qualified.split(".")
+    for size in range(bound.count(".") + 2, len(parts) + 1):
+        prefix = ".".join(parts[:size])
+        hit = registry.forbidden_module_for(prefix)
+        if hit is not None:
+            entry, matched = hit
+            if entry.exempts(context.identity):
+                return None
+            return f"reaches {module_phrase(matched, entry, matched)}; {entry.advice()}"
+        name = registry.forbidden_name_for(prefix)
+        if name is not None:
+            if name.exempts(context.identity):
+                return None
+            return f"reaches legacy name '{name.name}'; {name.advice()}"
+    return None
+
+
+def check_attributes(context: FileContext) -> Iterator[Finding]:
+    inner: Set[int] = set()
+    bindings = context.bindings
+    for node in context.nodes(ast.Attribute):
+        if id(node) in inner:
+            continue
+        assert isinstance(node, ast.Attribute)
+        parts = _chain(node, inner)
+        if parts is None:
+            continue
+        written = ".".join(parts)
+        rest = parts[1:]
+        for bound in sorted(bindings.targets(parts[0])):
+            tail = _reached(context, ".".join([bound, *rest]), bound)
+            if tail is not None:
+                yield Finding(node.lineno, node.col_offset, "SOT104", f"attribute chain '{written}' {tail}")
+                break
+
+
+def _words(registry: Registry) -> Optional[Set[str]]:
+    words: Set[str] = set()
+    for entry in registry.forbidden_modules:
+        fixed = [segment for segment in entry.pattern.segments if segment != "*"]
+        words.add(fixed[-1])
+    words.update(entry.attribute for entry in registry.forbidden_names)
+    return words
+
+
+RULE = Rule(
+    name="attributes",
+    node_types=(ast.Attribute,),
+    check=check_attributes,
+    active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
+    words=_words,
+)

@@ -1,0 +1,121 @@
+"""SOT101 / SOT102: import statements naming a forbidden module or a forbidden name."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, List, Optional, Set
+
+from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.findings import Finding
+from flake8_ssot.registry import ForbiddenModule, ForbiddenName, Registry
+from flake8_ssot.syntax import import_target
+
+
+def module_phrase(imported: str, entry: ForbiddenModule, matched: str) -> str:
+    """``legacy module 'a.legacy'``, naming the submodule or wildcard match when there is one."""
+    if imported == matched:
+        phrase = f"legacy module '{matched}'"
+    else:
+        phrase = f"'{imported}', inside legacy module '{matched}'"
+    if entry.pattern.has_wildcard:
+        phrase += f" (forbidden as '{entry.pattern.text}')"
+    return phrase
+
+
+def module_finding(
+    node: ast.AST, code: str, what: str, imported: str, entry: ForbiddenModule, matched: str
+) -> Finding:
+    return Finding(
+        node.lineno,  # type: ignore[attr-defined]
+        node.col_offset,  # type: ignore[attr-defined]
+        code,
+        f"{what} {module_phrase(imported, entry, matched)}; {entry.advice()}",
+    )
+
+
+def name_finding(node: ast.AST, code: str, what: str, entry: ForbiddenName) -> Finding:
+    return Finding(
+        node.lineno,  # type: ignore[attr-defined]
+        node.col_offset,  # type: ignore[attr-defined]
+        code,
+        f"{what} legacy name '{entry.name}'; {entry.advice()}",
+    )
+
+
+def _check_dotted(context: FileContext, node: ast.AST, dotted: str) -> Optional[Finding]:
+    registry = context.registry
+    hit = registry.forbidden_module_for(dotted)
+    if hit is not None:
+        entry, matched = hit
+        if not entry.exempts(context.identity):
+            return module_finding(node, "SOT101", "import of", dotted, entry, matched)
+        return None
+    name = registry.forbidden_name_for(dotted)
+    if name is not None and not name.exempts(context.identity):
+        return name_finding(node, "SOT102", "import of", name)
+    return None
+
+
+def _used_names(tree: ast.AST) -> Set[str]:
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def check_imports(context: FileContext) -> Iterator[Finding]:
+    used: Optional[Set[str]] = None
+    for node in context.nodes(ast.Import, ast.ImportFrom):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                finding = _check_dotted(context, node, alias.name)
+                if finding is not None:
+                    yield finding
+            continue
+        assert isinstance(node, ast.ImportFrom)
+        base = import_target(node, context.identity)
+        if base is None:
+            continue
+        hit = context.registry.forbidden_module_for(base)
+        if hit is not None:
+            entry, matched = hit
+            if not entry.exempts(context.identity):
+                yield module_finding(node, "SOT101", "import from", base, entry, matched)
+            continue
+        findings: List[Finding] = []
+        for alias in node.names:
+            if alias.name == "*":
+                if used is None:
+                    used = _used_names(context.tree)
+                findings.extend(_star_findings(context, node, base, used))
+                continue
+            finding = _check_dotted(context, node, f"{base}.{alias.name}")
+            if finding is not None:
+                findings.append(finding)
+        yield from findings
+
+
+def _star_findings(
+    context: FileContext, node: ast.ImportFrom, base: str, used: Set[str]
+) -> Iterator[Finding]:
+    """``from a.mod import *`` brings a forbidden ``a.mod.Name`` in when the file uses ``Name``."""
+    for entry in context.registry.forbidden_names:
+        if entry.module == base and entry.attribute in used and not entry.exempts(context.identity):
+            yield name_finding(node, "SOT102", f"star import of '{base}' brings in", entry)
+
+
+def _words(registry: Registry) -> Optional[Set[str]]:
+    words: Set[str] = set()
+    for entry in registry.forbidden_modules:
+        last = entry.pattern.segments[-1]
+        if last == "*":
+            return None  # a relative import of a submodule need not spell any fixed segment
+        words.add(last)
+    words.update(entry.attribute for entry in registry.forbidden_names)
+    return words
+
+
+RULE = Rule(
+    name="imports",
+    node_types=(ast.Import, ast.ImportFrom),
+    check=check_imports,
+    active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
+    words=_words,
+)

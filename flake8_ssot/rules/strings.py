@@ -1,0 +1,187 @@
+"""SOT103: strings that name a forbidden module or name where Python will import or patch them.
+
+Recognised targets (positional or keyword):
+
+* ``patch`` / ``mock.patch`` / ``unittest.mock.patch`` / ``mocker.patch`` and their ``.dict`` /
+  ``.multiple`` forms (``target=``, ``in_dict=``); string keys of a dict literal patched into
+  ``sys.modules``;
+* ``monkeypatch.setattr`` / ``monkeypatch.delattr`` in their dotted-string form (``target=``);
+* ``importlib.import_module`` (``name=``, relative names resolved with ``package=``),
+  ``__import__`` (``name=`` and a literal ``fromlist``), ``pkgutil.resolve_name`` (``a.b:Name``);
+* ``sys.modules[...]``, ``sys.modules.get/pop/setdefault(...)`` and ``"..." in sys.modules``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, List, Optional, Set, Tuple
+
+from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.findings import Finding
+from flake8_ssot.names import resolve_relative
+from flake8_ssot.registry import Registry
+from flake8_ssot.rules.imports import module_phrase
+from flake8_ssot.syntax import constant_string, dotted_text
+
+_MOCK_BASES = {"", "mock", "unittest.mock"}
+_MOCKER_SUFFIX = "mocker"  # pytest-mock fixtures: mocker, class_mocker, module_mocker, ...
+_PATCH_FORMS = {"patch": "target", "patch.dict": "in_dict", "patch.multiple": "target"}
+_SYS_MODULES_METHODS = {"get", "pop", "setdefault"}
+
+# Identifiers without which no target above can be recognised: the prefilter's words, so a
+# string split across literals ("a.leg" "acy") is still found.
+CALLEE_WORDS = frozenset({"patch", "monkeypatch", "import_module", "__import__", "resolve_name", "modules"})
+
+
+def _callee_names(context: FileContext, func: ast.AST) -> Set[str]:
+    """The callee as written and as qualified through the file's imports."""
+    text = dotted_text(func)
+    if text is None:
+        return set()
+    return {text} | context.bindings.qualify(text)
+
+
+def _patch_form(names: Set[str]) -> Optional[str]:
+    for name in names:
+        for form in _PATCH_FORMS:
+            if name == form or name.endswith("." + form):
+                base = name[: -len(form)].rstrip(".")
+                if base in _MOCK_BASES or base.endswith(_MOCKER_SUFFIX):
+                    return form
+    return None
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.AST]:
+    if len(call.args) > position and not any(
+        isinstance(arg, ast.Starred) for arg in call.args[: position + 1]
+    ):
+        return call.args[position]
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    return None
+
+
+def _is_sys_modules(context: FileContext, node: ast.AST) -> bool:
+    text = dotted_text(node)
+    if text is None:
+        return constant_string(node) == "sys.modules"
+    return text == "sys.modules" or "sys.modules" in context.bindings.qualify(text)
+
+
+def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.AST, str]]:
+    """(kind, node, dotted string) for every string target of ``call``."""
+    names = _callee_names(context, call.func)
+    if not names:
+        return
+    form = _patch_form(names)
+    if form is not None:
+        target = _argument(call, 0, _PATCH_FORMS[form])
+        if target is not None:
+            yield "patch target", target, constant_string(target) or ""
+            if form == "patch.dict" and _is_sys_modules(context, target):
+                values = _argument(call, 1, "values")
+                if isinstance(values, ast.Dict):
+                    for key in values.keys:
+                        if key is not None:
+                            yield "sys.modules key", key, constant_string(key) or ""
+        return
+    if any(n.endswith("monkeypatch.setattr") or n.endswith("monkeypatch.delattr") for n in names):
+        target = _argument(call, 0, "target")
+        if target is not None:
+            yield "monkeypatch target", target, constant_string(target) or ""
+        return
+    if names & {"importlib.import_module", "import_module"}:
+        target = _argument(call, 0, "name")
+        if target is not None:
+            name = constant_string(target) or ""
+            if name.startswith("."):
+                package = _argument(call, 1, "package")
+                package_name = constant_string(package) if package is not None else None
+                level = len(name) - len(name.lstrip("."))
+                name = resolve_relative(package_name, level, name.lstrip(".") or None) or ""
+            yield "import_module name", target, name
+        return
+    if names & {"__import__", "builtins.__import__"}:
+        target = _argument(call, 0, "name")
+        if target is not None:
+            module = constant_string(target) or ""
+            yield "__import__ name", target, module
+            fromlist = _argument(call, 3, "fromlist")
+            if module and isinstance(fromlist, (ast.List, ast.Tuple)):
+                for item in fromlist.elts:
+                    member = constant_string(item)
+                    if member:
+                        yield "__import__ fromlist entry", item, f"{module}.{member}"
+        return
+    if names & {"pkgutil.resolve_name", "resolve_name"}:
+        target = _argument(call, 0, "name")
+        if target is not None:
+            yield "resolve_name target", target, (constant_string(target) or "").replace(":", ".")
+        return
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in _SYS_MODULES_METHODS
+        and _is_sys_modules(context, func.value)
+    ):
+        target = _argument(call, 0, "key")
+        if target is not None:
+            yield "sys.modules key", target, constant_string(target) or ""
+
+
+def _finding(context: FileContext, kind: str, node: ast.AST, dotted: str) -> Optional[Finding]:
+    if not dotted or any(not part for part in dotted.split(".")):
+        return None
+    registry = context.registry
+    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    hit = registry.forbidden_module_for(dotted)
+    if hit is not None:
+        entry, matched = hit
+        if entry.exempts(context.identity):
+            return None
+        phrase = module_phrase(matched, entry, matched)
+        return Finding(line, col, "SOT103", f"{kind} '{dotted}' refers to {phrase}; {entry.advice()}")
+    name = registry.forbidden_name_for(dotted)
+    if name is not None and not name.exempts(context.identity):
+        return Finding(
+            line, col, "SOT103", f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}"
+        )
+    return None
+
+
+def check_strings(context: FileContext) -> Iterator[Finding]:
+    candidates: List[Tuple[str, ast.AST, str]] = []
+    for node in context.nodes(ast.Call):
+        assert isinstance(node, ast.Call)
+        candidates.extend(_targets(context, node))
+    for node in context.nodes(ast.Subscript):
+        assert isinstance(node, ast.Subscript)
+        if _is_sys_modules(context, node.value):
+            key = node.slice
+            candidates.append(("sys.modules key", key, constant_string(key) or ""))
+    for node in context.nodes(ast.Compare):
+        assert isinstance(node, ast.Compare)
+        if (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.In, ast.NotIn))
+            and _is_sys_modules(context, node.comparators[0])
+        ):
+            candidates.append(("sys.modules key", node.left, constant_string(node.left) or ""))
+    for kind, node, dotted in candidates:
+        finding = _finding(context, kind, node, dotted)
+        if finding is not None:
+            yield finding
+
+
+def _words(registry: Registry) -> Set[str]:
+    return set(CALLEE_WORDS)
+
+
+RULE = Rule(
+    name="strings",
+    node_types=(ast.Call, ast.Subscript, ast.Compare),
+    check=check_strings,
+    active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
+    words=_words,
+)

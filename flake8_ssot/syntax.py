@@ -1,0 +1,85 @@
+"""Small readers of ``ast`` nodes shared by the rules.  They never recurse without bound."""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterable, List, Optional, Set
+
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.names import resolve_relative
+
+
+def dotted_text(node: ast.AST) -> Optional[str]:
+    """``a.b.c`` for a chain of attributes on a name, else None (iteratively)."""
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def constant_string(node: ast.AST) -> Optional[str]:
+    """The value of a constant string expression.
+
+    Adjacent literals (``"a." "legacy"``) are one constant in the ``ast`` already; explicit
+    ``+`` of constant strings and placeholder-free f-strings are folded too.
+    """
+    pending = [node]
+    pieces: List[str] = []
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.Constant) and isinstance(current.value, str):
+            pieces.append(current.value)
+        elif isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            pending.append(current.right)
+            pending.append(current.left)
+        elif isinstance(current, ast.JoinedStr):
+            pending.extend(reversed(current.values))
+        else:
+            return None
+    return "".join(pieces)
+
+
+def import_target(node: ast.ImportFrom, identity: ModuleIdentity) -> Optional[str]:
+    """The absolute module a ``from ... import`` reads from, or None when not resolvable."""
+    return resolve_relative(identity.package, node.level or 0, node.module)
+
+
+class Bindings:
+    """Names bound by import statements anywhere in the file, to the dotted names they stand for.
+
+    Flow-insensitive on purpose: an import inside a function binds for the whole file.  This is
+    what lets ``mock.patch`` or ``a.legacy`` be recognised whatever the import style.
+    """
+
+    def __init__(self, imports: Iterable[ast.AST], identity: ModuleIdentity) -> None:
+        self._targets: Dict[str, Set[str]] = {}
+        for node in imports:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self._bind(alias.asname, alias.name)
+                    else:
+                        head = alias.name.partition(".")[0]
+                        self._bind(head, head)
+            elif isinstance(node, ast.ImportFrom):
+                base = import_target(node, identity)
+                if base is None:
+                    continue
+                for alias in node.names:
+                    if alias.name != "*":
+                        self._bind(alias.asname or alias.name, f"{base}.{alias.name}")
+
+    def _bind(self, local: str, target: str) -> None:
+        self._targets.setdefault(local, set()).add(target)
+
+    def targets(self, local: str) -> Set[str]:
+        return self._targets.get(local, set())
+
+    def qualify(self, dotted: str) -> Set[str]:
+        """Every fully qualified reading of ``dotted`` through the file's imports."""
+        head, _, rest = dotted.partition(".")
+        return {f"{target}.{rest}" if rest else target for target in self.targets(head)}
