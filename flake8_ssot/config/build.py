@@ -7,8 +7,9 @@ broken configuration is ever half-applied.
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+from flake8_ssot.config.keys import BY_NAME, PATH
 from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 from flake8_ssot.names import (
@@ -46,14 +47,20 @@ def build_registry(raw: RawConfig, problems: Problems) -> Registry:
     for key, (_, entry) in allow.items():
         if key not in known:
             problems.add(entry.where, entry.key, "names no forbidden module, forbidden name, canonical class or legacy-parameters pattern")
-    roots = _source_roots(raw, problems)
+    settings: Dict[str, Any] = {}
+    for name, (value, _) in raw.scalars.items():
+        key = BY_NAME[name]
+        if key.kind == PATH and isinstance(value, str):
+            value = os.path.normpath(os.path.join(raw.base_dir, os.path.expanduser(value)))
+        settings[key.field] = value
     return Registry(
         forbidden_modules=tuple(modules),
         forbidden_names=tuple(names),
         canonical_classes=classes,
         legacy_parameters=tuple(parameters),
-        source_roots=roots,
+        source_roots=_directories(raw.paths.get("source-roots", []), raw.base_dir, problems),
         origin=raw.file,
+        **settings,
     )
 
 
@@ -275,12 +282,12 @@ def _cross_check(
                 problems.add(wheres[("canonical-classes", entry.key)], entry.qualified, "canonical class is also a forbidden name")
 
 
-def _source_roots(raw: RawConfig, problems: Problems) -> Optional[Tuple[str, ...]]:
-    if not raw.source_roots:
+def _directories(items: List[Tuple[str, Where]], base_dir: str, problems: Problems) -> Optional[Tuple[str, ...]]:
+    if not items:
         return None
     roots: List[str] = []
-    for item, where in raw.source_roots:
-        path = os.path.normpath(os.path.join(raw.base_dir, os.path.expanduser(item)))
+    for item, where in items:
+        path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(item)))
         if not os.path.isdir(path):
             problems.add(where, item, f"source root does not exist (looked for directory {path})")
             continue

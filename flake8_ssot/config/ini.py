@@ -13,7 +13,7 @@ import os
 import re
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from flake8_ssot.config.keys import BY_INI, INI_PREFIX, KEYS, Key
+from flake8_ssot.config.keys import BY_INI, FLAG, KEYS, PATH, PATHS, Key
 from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
@@ -22,6 +22,7 @@ _CANDIDATES = ("setup.cfg", "tox.ini", ".flake8")
 _TAG = re.compile(r"\[([^\]]*)\]")
 KNOWN_TAGS = {"pure-move"}
 _LIST_KEYS = {"legacy-parameters", "allow", "canonical-classes"}
+_FLAGS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 
 
 def find_config_file(start: str) -> Optional[str]:
@@ -142,9 +143,20 @@ def parse_values(
         if not value.strip():
             problems.add(where, value, "empty value; remove the key or give it entries")
             continue
-        if key.name == "source-roots":
-            for item in _split_list(value):
-                raw.source_roots.append((item, Where(file, key.ini, line_of(text, key.ini, item))))
+        if key.kind == PATHS:
+            raw.paths[key.name] = [
+                (item, Where(file, key.ini, line_of(text, key.ini, item))) for item in _split_list(value)
+            ]
+            continue
+        if key.kind == FLAG:
+            flag = _FLAGS.get(value.strip().lower())
+            if flag is None:
+                problems.add(where, value, "must be true or false")
+            else:
+                raw.scalars[key.name] = (flag, where)
+            continue
+        if key.kind == PATH:
+            raw.scalars[key.name] = (value.strip(), where)
             continue
         entries = raw.entries.setdefault(key.name, [])
         for line in value.splitlines():

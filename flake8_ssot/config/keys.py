@@ -9,11 +9,29 @@ INI_PREFIX = "ssot-"
 TOML_TABLE = "tool.flake8-ssot"
 
 
+ENTRIES = "entries"  # one registry entry per line / table item
+PATHS = "paths"  # a list of directories, relative to the config file
+FLAG = "flag"  # true / false
+PATH = "path"  # one file path, relative to the config file
+
+
 @dataclass(frozen=True)
 class Key:
+    """One configuration key.  ``kind`` decides how both formats parse it.
+
+    Keys of kind FLAG and PATH are stored on :class:`~flake8_ssot.registry.Registry` under the
+    key's name with ``-`` replaced by ``_``: adding such a key means adding a row here and a field
+    there, nothing else.
+    """
+
     name: str
     help: str
     example: str
+    kind: str = ENTRIES
+
+    @property
+    def field(self) -> str:
+        return self.name.replace("-", "_")
 
     @property
     def ini(self) -> str:
@@ -63,6 +81,7 @@ KEYS: Tuple[Key, ...] = (
         "Directories module names are computed from, relative to the config file "
         "(default: detected from __init__.py files).",
         "src",
+        PATHS,
     ),
 )
 

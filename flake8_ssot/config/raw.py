@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from flake8_ssot.config.problems import Where
 
@@ -26,8 +26,9 @@ class RawConfig:
     file: str
     base_dir: str
     entries: Dict[str, List[RawEntry]] = field(default_factory=dict)
-    source_roots: List[Tuple[str, Where]] = field(default_factory=list)
+    paths: Dict[str, List[Tuple[str, Where]]] = field(default_factory=dict)
+    scalars: Dict[str, Tuple[Union[str, bool], Where]] = field(default_factory=dict)
 
     @property
     def declares_anything(self) -> bool:
-        return bool(self.source_roots) or any(self.entries.values())
+        return any(self.paths.values()) or any(self.entries.values()) or bool(self.scalars)

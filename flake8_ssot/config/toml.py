@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any, List, Optional, Tuple
 
-from flake8_ssot.config.keys import BY_NAME, TOML_TABLE
+from flake8_ssot.config.keys import BY_NAME, FLAG, PATH, PATHS, TOML_TABLE
 from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
@@ -71,9 +71,21 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(BY_NAME)}"
             problems.add(key_where, name, f"unknown key{hint}")
             continue
-        if name == "source-roots":
-            for item in _string_list(value, key_where, problems):
-                raw.source_roots.append((item, key_where))
+        kind = BY_NAME[name].kind
+        if kind == PATHS:
+            raw.paths[name] = [(item, key_where) for item in _string_list(value, key_where, problems)]
+            continue
+        if kind == FLAG:
+            if isinstance(value, bool):
+                raw.scalars[name] = (value, key_where)
+            else:
+                problems.add(key_where, value, f"must be true or false, not {_type(value)}")
+            continue
+        if kind == PATH:
+            if isinstance(value, str) and value.strip():
+                raw.scalars[name] = (value.strip(), key_where)
+            else:
+                problems.add(key_where, value, f"must be a non-empty string, not {_type(value)}")
             continue
         entries = raw.entries.setdefault(name, [])
         if not isinstance(value, dict):
