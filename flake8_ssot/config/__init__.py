@@ -13,7 +13,7 @@ from typing import Dict, Mapping, Optional, Sequence, Set
 from flake8_ssot.config.build import build_registry
 from flake8_ssot.config.ini import config_files, line_of, parse_values, read_files, unknown_keys
 from flake8_ssot.config.keys import BY_INI, TOML_TABLE
-from flake8_ssot.config.problems import ConfigError, Problem, Problems, Where
+from flake8_ssot.config.problems import ConfigError, Problem, Problems, Where, display_path
 from flake8_ssot.config.raw import RawConfig
 from flake8_ssot.config.toml import find_pyproject, read_pyproject
 from flake8_ssot.registry import Registry
@@ -67,8 +67,8 @@ def _choose(ini: Optional[RawConfig], toml: Optional[RawConfig], problems: Probl
     if ini is not None and ini.declares_anything and toml is not None and toml.declares_anything:
         problems.add(
             Where(toml.file, f"[{TOML_TABLE}]"),
-            ini.file,
-            f"the registry is configured both here and in {ini.file} (ssot-* keys); keep one",
+            display_path(ini.file),
+            "the registry is configured both here and there (ssot-* keys); keep one of the two",
         )
         return None
     if toml is not None and toml.declares_anything:

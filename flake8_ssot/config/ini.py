@@ -7,6 +7,7 @@ Discovery mirrors flake8's own: ``--config`` if given, else the first of setup.c
 
 from __future__ import annotations
 
+import codecs
 import configparser
 import difflib
 import os
@@ -14,7 +15,7 @@ import re
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.config.keys import BY_INI, FLAG, KEYS, PATH, PATHS, Key
-from flake8_ssot.config.problems import Problems, Where
+from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
 SECTION = "flake8"
@@ -26,13 +27,18 @@ _FLAGS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no"
 
 
 def find_config_file(start: str) -> Optional[str]:
-    """The INI file flake8 would read when run from ``start``."""
+    """The INI file flake8 would read when run from ``start``.
+
+    A candidate flake8 cannot parse (not UTF-8, a byte-order mark, broken syntax) is skipped by
+    flake8 with a log line; when it mentions ``ssot`` we return it anyway, so that the problem is
+    reported instead of the registry silently disappearing.
+    """
     home = os.path.expanduser("~")
     path = os.path.abspath(start)
     while True:
         for candidate in _CANDIDATES:
             cfg_path = os.path.join(path, candidate)
-            if os.path.isfile(cfg_path) and _has_flake8_section(cfg_path):
+            if os.path.isfile(cfg_path) and _is_flake8_config(cfg_path):
                 return cfg_path
         parent = os.path.dirname(path)
         if parent == path or parent == home:
@@ -40,12 +46,17 @@ def find_config_file(start: str) -> Optional[str]:
         path = parent
 
 
-def _has_flake8_section(cfg_path: str) -> bool:
+def _is_flake8_config(cfg_path: str) -> bool:
+    try:
+        with open(cfg_path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False
     parser = configparser.RawConfigParser()
     try:
-        parser.read(cfg_path, encoding="utf-8")
+        parser.read_string(data.decode("utf-8"), source=cfg_path)
     except (UnicodeDecodeError, configparser.Error):
-        return False
+        return b"ssot" in data
     return SECTION in parser or "flake8:local-plugins" in parser
 
 
@@ -70,14 +81,19 @@ def read_section(path: str, problems: Problems) -> Tuple[Dict[str, str], str]:
     except OSError as error:
         problems.add(Where(path, "[flake8]"), path, f"cannot read the config file: {error.strerror}")
         return {}, ""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+    if data.startswith(codecs.BOM_UTF8):
         problems.add(
             Where(path, "[flake8]"),
-            data[max(0, error.start - 10) : error.end + 10].decode("utf-8", "replace"),
-            f"the file is not UTF-8 (byte {error.start})",
+            display_path(path),
+            "the file starts with a UTF-8 byte-order mark, which flake8 cannot read (it ignores "
+            "the whole file); save it without the mark",
         )
+        return {}, ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, content = undecodable_line(data, error.start)
+        problems.add(Where(path, "[flake8]", line), content, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
         return {}, ""
     parser = configparser.RawConfigParser()
     try:

@@ -31,6 +31,13 @@ def display_path(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
+def undecodable_line(data: bytes, offset: int) -> Tuple[int, str]:
+    """The 1-based line holding byte ``offset`` of ``data``, and that line shown with replacements."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    return data.count(b"\n", 0, offset) + 1, data[start : end if end >= 0 else len(data)].decode("utf-8", "replace")
+
+
 @dataclass(frozen=True)
 class Problem:
     where: Where

@@ -7,7 +7,7 @@ import sys
 from typing import Any, List, Optional, Tuple
 
 from flake8_ssot.config.keys import BY_NAME, FLAG, PATH, PATHS, TOML_TABLE
-from flake8_ssot.config.problems import Problems, Where
+from flake8_ssot.config.problems import Problems, Where, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
 if sys.version_info >= (3, 11):
@@ -52,7 +52,8 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
     try:
         document = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        problems.add(where, path, f"the file is not UTF-8 (byte {error.start})")
+        line, content = undecodable_line(data, error.start)
+        problems.add(Where(path, where.key, line), content, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
         return None
     except tomllib.TOMLDecodeError as error:
         problems.add(where, path, f"invalid TOML: {error}")

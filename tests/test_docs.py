@@ -1,0 +1,62 @@
+"""The code table is the single source of truth: README's rule table and rule sections match it,
+and each section's Example / Use instead behave as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flake8_ssot.codes import CODES, PREFIX
+from ssot_testing import check_source, registry_from_ini
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+SECTION = re.compile(r"^### (SOT\d{3}) ([a-z0-9-]+)\n(.*?)(?=^### |^## )", re.MULTILINE | re.DOTALL)
+SECTIONS = {match.group(1): (match.group(2), match.group(3)) for match in SECTION.finditer(README)}
+# Codes whose examples need more than one file or a whole run; their own tests cover them.
+NOT_SINGLE_FILE = {"SOT105", "SOT303", "SOT900", "SOT901"}
+
+
+def _block(body: str, label: str):
+    match = re.search(r"\*\*" + re.escape(label) + r"\*\*\s*\n\s*```python\n(.*?)```", body, re.DOTALL)
+    return match.group(1) if match else None
+
+
+def _examples_config() -> str:
+    match = re.search(r"checked by the test suite as the file.*?```ini\n(.*?)```", README, re.DOTALL)
+    assert match, "README lost the examples' registry block"
+    return match.group(1)
+
+
+def test_codes_are_unique_sorted_and_well_formed():
+    codes = [code.code for code in CODES]
+    assert codes == sorted(set(codes))
+    assert all(re.fullmatch(PREFIX + r"\d{3}", code) for code in codes)
+    names = [code.name for code in CODES]
+    assert len(names) == len(set(names))
+
+
+def test_readme_rule_table_matches_the_code_table():
+    rows = re.findall(r"^\| (SOT\d{3}) \| ([a-z0-9-]+) \| (.*?) \|$", README, re.MULTILINE)
+    assert [(code, name) for code, name, _ in rows] == [(code.code, code.name) for code in CODES]
+
+
+def test_every_code_has_its_readme_section():
+    assert [(code, name) for code, (name, _) in sorted(SECTIONS.items())] == [(c.code, c.name) for c in CODES]
+    for code in CODES:
+        body = SECTIONS[code.code][1]
+        for heading in ("**What it does.**", "**Why is this bad?**", "**Options.**"):
+            assert heading in body, f"{code.code} section lacks {heading}"
+
+
+@pytest.mark.parametrize("code", [c.code for c in CODES if c.code not in NOT_SINGLE_FILE])
+def test_readme_example_yields_exactly_its_code_and_use_instead_nothing(code, tmp_path):
+    registry = registry_from_ini(tmp_path, _examples_config())
+    body = SECTIONS[code][1]
+    example, instead = _block(body, "Example"), _block(body, "Use instead")
+    assert example is not None and instead is not None, f"{code} needs an Example and a Use instead"
+    found = check_source(example, registry)
+    assert found, f"{code} Example yields nothing"
+    assert {finding.code for finding in found} == {code}
+    assert check_source(instead, registry) == []
