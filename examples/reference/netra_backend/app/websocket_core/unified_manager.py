@@ -1,0 +1,2 @@
+class UnifiedWebSocketManager:
+    """Superseded by websocket_manager.WebSocketManager."""

@@ -1,0 +1,2 @@
+class WebSocketManager:
+    """The canonical connection manager."""
