@@ -65,9 +65,7 @@ def _dotted(parts: Sequence[str], is_package: bool) -> ModuleIdentity:
     return ModuleIdentity(name=".".join(parts), is_package=is_package)
 
 
-def _from_roots(
-    directory: str, stem: str, is_package: bool, source_roots: Sequence[str]
-) -> Optional[ModuleIdentity]:
+def _from_roots(directory: str, stem: str, is_package: bool, source_roots: Sequence[str]) -> Optional[ModuleIdentity]:
     best: Optional[str] = None
     for root in source_roots:
         if directory == root or directory.startswith(root.rstrip(os.sep) + os.sep):

@@ -90,9 +90,7 @@ def is_within(dotted: str, container: str) -> bool:
     return dotted == container or dotted.startswith(container + ".")
 
 
-def resolve_relative(
-    package: Optional[str], level: int, module: Optional[str]
-) -> Optional[str]:
+def resolve_relative(package: Optional[str], level: int, module: Optional[str]) -> Optional[str]:
     """Resolve ``from <level dots><module> import ...`` against ``package``.
 
     ``package`` is the package the importing file belongs to (the module itself for an

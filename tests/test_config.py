@@ -79,7 +79,13 @@ def _problems(tmp_path: Path, files: dict, monkeypatch=None):
 def _expected_registry(tmp_path: Path, origin: str):
     return dict(
         forbidden_modules=(
-            ForbiddenModule(key="a.legacy", reason="queue-based", allowed_in=("a.migrations.*", "a.compat"), pattern=DottedPattern("a.legacy"), replacement="a.canonical"),
+            ForbiddenModule(
+                key="a.legacy",
+                reason="queue-based",
+                allowed_in=("a.migrations.*", "a.compat"),
+                pattern=DottedPattern("a.legacy"),
+                replacement="a.canonical",
+            ),
             ForbiddenModule(key="a.*.old", pattern=DottedPattern("a.*.old")),
             ForbiddenModule(key="a.gone", pattern=DottedPattern("a.gone"), replacement="a.new", pure_move=True),
         ),
@@ -135,7 +141,9 @@ def test_non_ascii_names_are_nfkc_normalised(tmp_path):
 INI_PROBLEMS = [
     (
         "[flake8]\nssot-forbiden-modules = a.legacy\n",
-        ["setup.cfg:2: ssot-forbiden-modules: 'a.legacy': unknown flake8-ssot key; did you mean 'ssot-forbidden-modules'?"],
+        [
+            "setup.cfg:2: ssot-forbiden-modules: 'a.legacy': unknown flake8-ssot key; did you mean 'ssot-forbidden-modules'?"
+        ],
     ),
     (
         "[flake8]\nssot-whatever = 1\n",
@@ -161,7 +169,9 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy =\n",
-        ["setup.cfg:2: ssot-forbidden-modules: 'a.legacy =': empty value after '='; omit '=' to declare a module or name removed"],
+        [
+            "setup.cfg:2: ssot-forbidden-modules: 'a.legacy =': empty value after '='; omit '=' to declare a module or name removed"
+        ],
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy = a.new ;\n",
@@ -189,7 +199,9 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-canonical-classes = Handler\n",
-        ["setup.cfg:2: ssot-canonical-classes: 'Handler': needs exactly one canonical module: 'ClassName = package.module'"],
+        [
+            "setup.cfg:2: ssot-canonical-classes: 'Handler': needs exactly one canonical module: 'ClassName = package.module'"
+        ],
     ),
     (
         "[flake8]\nssot-canonical-classes = a.Handler = a.mod\n",
@@ -197,7 +209,9 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy\nssot-canonical-classes = Handler = a.legacy.handlers\n",
-        ["setup.cfg:3: ssot-canonical-classes: 'a.legacy.handlers': module is both canonical (for 'Handler') and forbidden (by 'a.legacy')"],
+        [
+            "setup.cfg:3: ssot-canonical-classes: 'a.legacy.handlers': module is both canonical (for 'Handler') and forbidden (by 'a.legacy')"
+        ],
     ),
     (
         "[flake8]\nssot-forbidden-modules =\n    a.legacy = a.legacy.v2\n",
@@ -221,7 +235,9 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy\nssot-allow =\n    a.legacyy = a.*\n",
-        ["setup.cfg:4: ssot-allow: 'a.legacyy': names no forbidden module, forbidden name, canonical class or legacy-parameters pattern"],
+        [
+            "setup.cfg:4: ssot-allow: 'a.legacyy': names no forbidden module, forbidden name, canonical class or legacy-parameters pattern"
+        ],
     ),
     (
         "[flake8]\nssot-source-roots = nowhere\n",
@@ -245,7 +261,9 @@ def test_missing_source_root_is_reported(tmp_path):
 def test_all_problems_are_reported_together(tmp_path):
     problems = _problems(
         tmp_path,
-        {"setup.cfg": "[flake8]\nssot-forbiden-names = x\nssot-forbidden-modules = a..b\nssot-canonical-classes = 1A = m\n"},
+        {
+            "setup.cfg": "[flake8]\nssot-forbiden-names = x\nssot-forbidden-modules = a..b\nssot-canonical-classes = 1A = m\n"
+        },
     )
     assert len(problems) == 3
 
@@ -263,12 +281,16 @@ def test_registry_in_both_files_names_both(tmp_path):
 
 TOML_PROBLEMS = [
     (
-        '[tool.flake8-ssot]\nforbiden-modules = {}\n',
-        ["pyproject.toml: [tool.flake8-ssot] forbiden-modules: 'forbiden-modules': unknown key; did you mean 'forbidden-modules'?"],
+        "[tool.flake8-ssot]\nforbiden-modules = {}\n",
+        [
+            "pyproject.toml: [tool.flake8-ssot] forbiden-modules: 'forbiden-modules': unknown key; did you mean 'forbidden-modules'?"
+        ],
     ),
     (
         '[tool.flake8-ssot]\nforbidden-modules = ["a.legacy"]\n',
-        ["pyproject.toml: [tool.flake8-ssot] forbidden-modules: \"['a.legacy']\": must be a table ([tool.flake8-ssot.forbidden-modules]), not a list"],
+        [
+            "pyproject.toml: [tool.flake8-ssot] forbidden-modules: \"['a.legacy']\": must be a table ([tool.flake8-ssot.forbidden-modules]), not a list"
+        ],
     ),
     (
         '[tool.flake8-ssot.forbidden-modules]\n"a.legacy" = 3\n',
@@ -280,7 +302,9 @@ TOML_PROBLEMS = [
     ),
     (
         '[tool.flake8-ssot.forbidden-modules]\n"a.legacy" = { replacment = "a.new" }\n',
-        ["pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'replacment': unknown field; known: pure-move, reason, replacement"],
+        [
+            "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'replacment': unknown field; known: pure-move, reason, replacement"
+        ],
     ),
     (
         '[tool.flake8-ssot.legacy-parameters]\n"*Handler" = "supervisor"\n',
@@ -288,7 +312,9 @@ TOML_PROBLEMS = [
     ),
     (
         '[tool.flake8-ssot.legacy-parameters]\n"*Handler" = [1]\n',
-        ["pyproject.toml: [tool.flake8-ssot.legacy-parameters] '*Handler': '[1]': must be a list of strings, not a list"],
+        [
+            "pyproject.toml: [tool.flake8-ssot.legacy-parameters] '*Handler': '[1]': must be a list of strings, not a list"
+        ],
     ),
     (
         '[tool.flake8-ssot]\nsource-roots = "."\nsource-roots = "."\n',
@@ -296,7 +322,9 @@ TOML_PROBLEMS = [
     ),
     (
         '[tool.flake8-ssot.canonical-classes]\nHandler = "a..b"\n',
-        ["pyproject.toml: [tool.flake8-ssot.canonical-classes] 'Handler': 'a..b': canonical module is not a valid dotted module name"],
+        [
+            "pyproject.toml: [tool.flake8-ssot.canonical-classes] 'Handler': 'a..b': canonical module is not a valid dotted module name"
+        ],
     ),
 ]
 
@@ -320,7 +348,9 @@ def test_toml_duplicate_keys_are_an_error(tmp_path):
 
 def test_non_utf8_config_is_an_error(tmp_path):
     problems = _problems(tmp_path, {"setup.cfg": b"[flake8]\nssot-forbidden-modules = a.l\xe9gacy\n"})
-    assert problems == ["setup.cfg:2: [flake8]: 'ssot-forbidden-modules = a.l\ufffdgacy': the file is not UTF-8 (byte 0xe9)"]
+    assert problems == [
+        "setup.cfg:2: [flake8]: 'ssot-forbidden-modules = a.l\ufffdgacy': the file is not UTF-8 (byte 0xe9)"
+    ]
 
 
 def test_bom_in_config_is_an_error_since_flake8_ignores_the_file(tmp_path):

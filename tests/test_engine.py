@@ -71,7 +71,9 @@ def test_deeply_nested_expressions_are_walked_without_recursion(registry, depth)
 
 def test_nested_classes_to_the_parser_limit(registry):
     # CPython allows at most 100 indentation levels.
-    source = "".join("    " * level + f"class C{level}:\n" for level in range(98)) + "    " * 98 + "class Handler: pass\n"
+    source = (
+        "".join("    " * level + f"class C{level}:\n" for level in range(98)) + "    " * 98 + "class Handler: pass\n"
+    )
     found = check_source(source, registry)
     assert [(f.line, f.col, f.code) for f in found] == [(99, 392, "SOT301")]
 

@@ -67,7 +67,10 @@ def test_findings_in_flake8_format(project):
 
 
 def test_noqa_silences_one_code(project):
-    write(project / "app" / "consumer.py", "from app.legacy import Handler  # noqa: SOT101\nHandler(supervisor=1)  # noqa\n")
+    write(
+        project / "app" / "consumer.py",
+        "from app.legacy import Handler  # noqa: SOT101\nHandler(supervisor=1)  # noqa\n",
+    )
     result = run_flake8(["app/consumer.py"], project)
     assert (result.returncode, result.stdout) == (0, "")
 
@@ -125,7 +128,10 @@ def test_registry_in_two_files_stops_flake8(project):
     write(project / "pyproject.toml", '[tool.flake8-ssot.forbidden-modules]\n"app.legacy" = "app.core"\n')
     result = run_flake8(["app/consumer.py"], project)
     assert result.returncode == 1
-    assert "pyproject.toml: [tool.flake8-ssot]: 'setup.cfg': the registry is configured both here and there" in result.stdout
+    assert (
+        "pyproject.toml: [tool.flake8-ssot]: 'setup.cfg': the registry is configured both here and there"
+        in result.stdout
+    )
 
 
 def test_pyproject_registry_is_used_by_the_plugin(project):

@@ -10,13 +10,24 @@ from flake8_ssot.names import DottedPattern, is_dotted_name, is_dotted_pattern, 
 
 @pytest.mark.parametrize(
     "text,valid",
-    [("a", True), ("a.b.c", True), ("a..b", False), ("a.b.", False), ("1abc", False), ("a.class", False), ("", False), ("a-b", False)],
+    [
+        ("a", True),
+        ("a.b.c", True),
+        ("a..b", False),
+        ("a.b.", False),
+        ("1abc", False),
+        ("a.class", False),
+        ("", False),
+        ("a-b", False),
+    ],
 )
 def test_dotted_names(text, valid):
     assert is_dotted_name(text) is valid
 
 
-@pytest.mark.parametrize("text,valid", [("a.*.b", True), ("*.legacy", True), ("*", False), ("a.**", False), ("a.b*", False)])
+@pytest.mark.parametrize(
+    "text,valid", [("a.*.b", True), ("*.legacy", True), ("*", False), ("a.**", False), ("a.b*", False)]
+)
 def test_dotted_patterns(text, valid):
     assert is_dotted_pattern(text) is valid
 

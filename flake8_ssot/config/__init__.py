@@ -6,7 +6,6 @@ overrides apply) and the command line (which reads the files itself).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Dict, Mapping, Optional, Sequence, Set
 

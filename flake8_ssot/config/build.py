@@ -33,9 +33,7 @@ _CLASS_GLOB_CHARS = set("*?[]!")
 
 def build_registry(raw: RawConfig, problems: Problems) -> Registry:
     wheres = {
-        (section, normalise(entry.key)): entry.where
-        for section, entries in raw.entries.items()
-        for entry in entries
+        (section, normalise(entry.key)): entry.where for section, entries in raw.entries.items() for entry in entries
     }
     allow = _allow_lists(raw.entries.get("allow", []), problems)
     modules = _forbidden_modules(raw.entries.get("forbidden-modules", []), allow, problems)
@@ -46,13 +44,17 @@ def build_registry(raw: RawConfig, problems: Problems) -> Registry:
     known = {e.key for e in modules} | {e.key for e in names} | set(classes) | {e.key for e in parameters}
     for key, (_, entry) in allow.items():
         if key not in known:
-            problems.add(entry.where, entry.key, "names no forbidden module, forbidden name, canonical class or legacy-parameters pattern")
+            problems.add(
+                entry.where,
+                entry.key,
+                "names no forbidden module, forbidden name, canonical class or legacy-parameters pattern",
+            )
     settings: Dict[str, Any] = {}
     for name, (value, _) in raw.scalars.items():
-        key = BY_NAME[name]
-        if key.kind == PATH and isinstance(value, str):
+        setting = BY_NAME[name]
+        if setting.kind == PATH and isinstance(value, str):
             value = os.path.normpath(os.path.join(raw.base_dir, os.path.expanduser(value)))
-        settings[key.field] = value
+        settings[setting.field] = value
     return Registry(
         forbidden_modules=tuple(modules),
         forbidden_names=tuple(names),
@@ -120,7 +122,9 @@ def _allowed(key: str, allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]]) -> Tu
     return found[0] if found else ()
 
 
-def _forbidden_modules(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[ForbiddenModule]:
+def _forbidden_modules(
+    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
+) -> List[ForbiddenModule]:
     result: List[ForbiddenModule] = []
     seen: Dict[str, RawEntry] = {}
     for entry in map(_normalised, entries):
@@ -149,7 +153,9 @@ def _forbidden_modules(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str
     return result
 
 
-def _forbidden_names(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[ForbiddenName]:
+def _forbidden_names(
+    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
+) -> List[ForbiddenName]:
     result: List[ForbiddenName] = []
     seen: Dict[str, RawEntry] = {}
     for entry in map(_normalised, entries):
@@ -178,7 +184,9 @@ def _forbidden_names(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, 
     return result
 
 
-def _canonical_classes(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> Dict[str, CanonicalClass]:
+def _canonical_classes(
+    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
+) -> Dict[str, CanonicalClass]:
     result: Dict[str, CanonicalClass] = {}
     seen: Dict[str, RawEntry] = {}
     for entry in map(_normalised, entries):
@@ -196,7 +204,11 @@ def _canonical_classes(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str
             problems.add(entry.where, entry.key, "not a valid class name")
             ok = False
         if len(entry.values) != 1:
-            problems.add(entry.where, ", ".join(entry.values) or entry.key, "needs exactly one canonical module: 'ClassName = package.module'")
+            problems.add(
+                entry.where,
+                ", ".join(entry.values) or entry.key,
+                "needs exactly one canonical module: 'ClassName = package.module'",
+            )
             ok = False
         elif not is_dotted_name(entry.values[0]):
             problems.add(entry.where, entry.values[0], "canonical module is not a valid dotted module name")
@@ -214,16 +226,18 @@ def _canonical_classes(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str
     return result
 
 
-def _legacy_parameters(entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems) -> List[LegacyParameters]:
+def _legacy_parameters(
+    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
+) -> List[LegacyParameters]:
     result: List[LegacyParameters] = []
     seen: Dict[str, RawEntry] = {}
     for entry in map(_normalised, entries):
         if not _unique(entry, seen, problems, "legacy-parameters pattern"):
             continue
         ok = True
-        if not entry.key.replace("*", "a").replace("?", "a").replace("[", "").replace("]", "").replace("!", "").isidentifier() or not (
-            set(entry.key) - _CLASS_GLOB_CHARS
-        ):
+        if not entry.key.replace("*", "a").replace("?", "a").replace("[", "").replace("]", "").replace(
+            "!", ""
+        ).isidentifier() or not (set(entry.key) - _CLASS_GLOB_CHARS):
             problems.add(entry.where, entry.key, "not a valid class-name glob (identifier characters, '*', '?')")
             ok = False
         if not entry.values:
@@ -260,15 +274,27 @@ def _cross_check(
         if module.replacement is not None:
             for other in modules:
                 if other.pattern.covers(module.replacement):
-                    problems.add(wheres[("forbidden-modules", module.key)], module.replacement, f"replacement is itself forbidden by '{other.key}'")
+                    problems.add(
+                        wheres[("forbidden-modules", module.key)],
+                        module.replacement,
+                        f"replacement is itself forbidden by '{other.key}'",
+                    )
     for name in names:
         if name.replacement is not None:
             for other in modules:
                 if other.pattern.covers(name.replacement):
-                    problems.add(wheres[("forbidden-names", name.key)], name.replacement, f"replacement is inside forbidden module '{other.key}'")
+                    problems.add(
+                        wheres[("forbidden-names", name.key)],
+                        name.replacement,
+                        f"replacement is inside forbidden module '{other.key}'",
+                    )
             for other_name in names:
                 if other_name.key == name.replacement:
-                    problems.add(wheres[("forbidden-names", name.key)], name.replacement, "replacement is itself a forbidden name")
+                    problems.add(
+                        wheres[("forbidden-names", name.key)],
+                        name.replacement,
+                        "replacement is itself a forbidden name",
+                    )
     for entry in classes.values():
         for module in modules:
             if module.pattern.covers(entry.module):
@@ -279,7 +305,11 @@ def _cross_check(
                 )
         for name in names:
             if name.name == entry.qualified:
-                problems.add(wheres[("canonical-classes", entry.key)], entry.qualified, "canonical class is also a forbidden name")
+                problems.add(
+                    wheres[("canonical-classes", entry.key)],
+                    entry.qualified,
+                    "canonical class is also a forbidden name",
+                )
 
 
 def _directories(items: List[Tuple[str, Where]], base_dir: str, problems: Problems) -> Optional[Tuple[str, ...]]:

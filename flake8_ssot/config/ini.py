@@ -60,9 +60,7 @@ def _is_flake8_config(cfg_path: str) -> bool:
     return SECTION in parser or "flake8:local-plugins" in parser
 
 
-def config_files(
-    start: str, config: Optional[str], append: Sequence[str], isolated: bool
-) -> List[str]:
+def config_files(start: str, config: Optional[str], append: Sequence[str], isolated: bool) -> List[str]:
     if isolated:
         return []
     files: List[str] = []
@@ -141,9 +139,7 @@ def unknown_keys(keys: Iterable[str], known_elsewhere: Set[str]) -> List[Tuple[s
     return found
 
 
-def parse_values(
-    values: Mapping[str, str], origins: Mapping[str, Tuple[str, str]], problems: Problems
-) -> RawConfig:
+def parse_values(values: Mapping[str, str], origins: Mapping[str, Tuple[str, str]], problems: Problems) -> RawConfig:
     """Turn ``ssot-*`` values (flake8's or our own reading) into a :class:`RawConfig`.
 
     ``origins`` maps each INI key to the (file, file text) it was read from, for messages.
@@ -177,7 +173,9 @@ def parse_values(
         entries = raw.entries.setdefault(key.name, [])
         for line in value.splitlines():
             if line.strip():
-                entry = _parse_line(key, line.strip(), Where(file, key.ini, line_of(text, key.ini, line.strip())), problems)
+                entry = _parse_line(
+                    key, line.strip(), Where(file, key.ini, line_of(text, key.ini, line.strip())), problems
+                )
                 if entry is not None:
                     entries.append(entry)
     return raw
@@ -223,9 +221,7 @@ def _parse_line(key: Key, line: str, where: Where, problems: Problems) -> Option
     return RawEntry(left, values, where, reason or None, "pure-move" in tags)
 
 
-def read_files(
-    files: Sequence[str], problems: Problems
-) -> Tuple[Dict[str, str], Dict[str, Tuple[str, str]]]:
+def read_files(files: Sequence[str], problems: Problems) -> Tuple[Dict[str, str], Dict[str, Tuple[str, str]]]:
     """Every ``[flake8]`` key -> value across ``files`` (later files win), and key -> (file, text)."""
     merged: Dict[str, str] = {}
     origins: Dict[str, Tuple[str, str]] = {}

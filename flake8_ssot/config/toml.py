@@ -108,9 +108,14 @@ def _close(name: str, known: str) -> bool:
 
 
 def _type(value: Any) -> str:
-    return {str: "a string", list: "a list", dict: "a table", bool: "a boolean", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def _string_list(value: Any, where: Where, problems: Problems) -> List[str]:

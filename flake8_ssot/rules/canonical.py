@@ -78,7 +78,7 @@ def check_canonical(context: FileContext) -> Iterator[Finding]:
                 continue
             if isinstance(node, ast.Import):
                 findings.append(_rebound(node, entry, f"module '{alias.name}'"))
-            elif alias.name != alias.asname:
+            elif isinstance(node, ast.ImportFrom) and alias.name != alias.asname:
                 base = import_target(node, context.identity) or "." * node.level
                 findings.append(_rebound(node, entry, f"'{base}.{alias.name}'"))
     for node in context.nodes(ast.Assign, ast.AnnAssign):

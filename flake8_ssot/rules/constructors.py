@@ -18,7 +18,17 @@ from flake8_ssot.syntax import constant_string, dotted_text
 
 _DOUBLE_PREFIXES = ("mock_", "fake_", "stub_", "dummy_")
 _DOUBLE_SUFFIXES = ("_mock", "_fake", "_stub", "_dummy")
-_DATACLASS_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attrs.define", "attr.define", "define", "frozen", "attrs.frozen"}
+_DATACLASS_DECORATORS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attr.attrs",
+    "attrs.define",
+    "attr.define",
+    "define",
+    "frozen",
+    "attrs.frozen",
+}
 
 
 def argument_name(node: ast.AST) -> Optional[str]:

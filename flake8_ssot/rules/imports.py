@@ -22,9 +22,7 @@ def module_phrase(imported: str, entry: ForbiddenModule, matched: str) -> str:
     return phrase
 
 
-def module_finding(
-    node: ast.AST, code: str, what: str, imported: str, entry: ForbiddenModule, matched: str
-) -> Finding:
+def module_finding(node: ast.AST, code: str, what: str, imported: str, entry: ForbiddenModule, matched: str) -> Finding:
     return Finding(
         node.lineno,  # type: ignore[attr-defined]
         node.col_offset,  # type: ignore[attr-defined]
@@ -92,9 +90,7 @@ def check_imports(context: FileContext) -> Iterator[Finding]:
         yield from findings
 
 
-def _star_findings(
-    context: FileContext, node: ast.ImportFrom, base: str, used: Set[str]
-) -> Iterator[Finding]:
+def _star_findings(context: FileContext, node: ast.ImportFrom, base: str, used: Set[str]) -> Iterator[Finding]:
     """``from a.mod import *`` brings a forbidden ``a.mod.Name`` in when the file uses ``Name``."""
     for entry in context.registry.forbidden_names:
         if entry.module == base and entry.attribute in used and not entry.exempts(context.identity):

@@ -52,9 +52,7 @@ def _patch_form(names: Set[str]) -> Optional[str]:
 
 
 def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.AST]:
-    if len(call.args) > position and not any(
-        isinstance(arg, ast.Starred) for arg in call.args[: position + 1]
-    ):
+    if len(call.args) > position and not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
         return call.args[position]
     for kw in call.keywords:
         if kw.arg == keyword:
@@ -120,11 +118,7 @@ def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.AS
             yield "resolve_name target", target, (constant_string(target) or "").replace(":", ".")
         return
     func = call.func
-    if (
-        isinstance(func, ast.Attribute)
-        and func.attr in _SYS_MODULES_METHODS
-        and _is_sys_modules(context, func.value)
-    ):
+    if isinstance(func, ast.Attribute) and func.attr in _SYS_MODULES_METHODS and _is_sys_modules(context, func.value):
         target = _argument(call, 0, "key")
         if target is not None:
             yield "sys.modules key", target, constant_string(target) or ""
@@ -144,9 +138,7 @@ def _finding(context: FileContext, kind: str, node: ast.AST, dotted: str) -> Opt
         return Finding(line, col, "SOT103", f"{kind} '{dotted}' refers to {phrase}; {entry.advice()}")
     name = registry.forbidden_name_for(dotted)
     if name is not None and not name.exempts(context.identity):
-        return Finding(
-            line, col, "SOT103", f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}"
-        )
+        return Finding(line, col, "SOT103", f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}")
     return None
 
 
