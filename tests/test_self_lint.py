@@ -1,0 +1,45 @@
+"""The project passes its own flake8 configuration, and the package imports neither the code it
+analyses nor flake8 outside its adapter."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from ssot_testing import run_flake8
+
+ROOT = Path(__file__).parent.parent
+PACKAGE = ROOT / "flake8_ssot"
+
+
+def test_flake8_passes_on_the_project():
+    result = run_flake8(["flake8_ssot", "tests"], ROOT)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_only_the_adapters_import_flake8():
+    adapters = {"plugin.py", "formatters.py", "reporting.py"}
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in adapters and any(name.split(".")[0] == "flake8" for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_the_core_never_loads_code_dynamically():
+    forbidden = {"importlib", "runpy", "imp"}
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if any(name.split(".")[0] in forbidden and name != "importlib.metadata" for name in _imports(path))
+    ]
+    assert offenders == []
