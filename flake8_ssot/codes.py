@@ -60,9 +60,19 @@ CODES: Tuple[Code, ...] = (
         "canonical class name bound to something else outside its canonical module",
     ),
     Code(
+        "SOT303",
+        "duplicate-class-definition",
+        "class name defined at module level in more than one module (command line, opt-in)",
+    ),
+    Code(
         "SOT900",
         "internal-error",
         "flake8-ssot failed while checking this file; other findings are still reported",
+    ),
+    Code(
+        "SOT901",
+        "file-not-analysed",
+        "file could not be read, decoded or parsed, so it was not checked (command line)",
     ),
 )
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Typ
 from flake8.exceptions import ExecutionError
 
 from flake8_ssot import __version__
+from flake8_ssot.cli.baseline import Baseline, BaselineError, unaccepted
 from flake8_ssot.config import ConfigError, ConfigRequest, load_registry
 from flake8_ssot.config.keys import KEYS
 from flake8_ssot.engine import Engine, internal_error
@@ -25,6 +26,7 @@ class SsotChecker:
     version = __version__
 
     _engine: ClassVar[Engine] = Engine(Registry())
+    _baseline: ClassVar[Optional[Baseline]] = None
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.tree = tree
@@ -57,7 +59,12 @@ class SsotChecker:
         except ConfigError as error:
             raise ExecutionError(error.report()) from None
         except Exception as error:  # noqa: BLE001 - never a traceback out of option parsing
-            raise ExecutionError(f"flake8-ssot: could not load its configuration: {type(error).__name__}: {error}") from None
+            detail = f"{type(error).__name__}: {error}"
+            raise ExecutionError(f"flake8-ssot: could not load its configuration: {detail}") from None
+        try:
+            cls._baseline = Baseline.load(registry.baseline) if registry.baseline else None
+        except BaselineError as error:
+            raise ExecutionError(f"flake8-ssot: ssot-baseline: {error}") from None
         cls._engine = Engine(registry)
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["SsotChecker"]]]:
@@ -66,6 +73,8 @@ class SsotChecker:
             engine = self._engine
             identity = identify(self.filename, engine.registry.source_roots)
             findings = engine.check_tree(self.tree, identity, "".join(self.lines))
+            if self._baseline is not None:
+                findings = unaccepted(self._baseline, self.filename, findings, self.lines)
         except Exception as error:  # noqa: BLE001 - flake8 must never see an exception
             findings = [internal_error("checking this file", error)]
         for finding in findings:

@@ -141,6 +141,8 @@ class Registry:
     legacy_parameters: Tuple[LegacyParameters, ...] = ()
     source_roots: Optional[Tuple[str, ...]] = None
     origin: Optional[str] = None
+    baseline: Optional[str] = None
+    report_duplicates: bool = False
 
     @property
     def is_empty(self) -> bool:

@@ -83,6 +83,20 @@ KEYS: Tuple[Key, ...] = (
         "src",
         PATHS,
     ),
+    Key(
+        "baseline",
+        "Baseline file of accepted findings (written by 'flake8-ssot baseline'); findings it "
+        "lists are not reported. Relative to the config file.",
+        ".flake8-ssot-baseline.json",
+        PATH,
+    ),
+    Key(
+        "report-duplicates",
+        "Let 'flake8-ssot check' report SOT303: class names defined at module level in more than "
+        "one module (true / false, default false).",
+        "true",
+        FLAG,
+    ),
 )
 
 BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}

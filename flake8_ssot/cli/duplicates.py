@@ -1,0 +1,159 @@
+"""SOT303: class names defined at module level in more than one module.
+
+Computed from per-file :class:`~flake8_ssot.cli.facts.Facts` after every file was checked, so it
+is project-wide but only over the files of one run.  Names already in ``ssot-canonical-classes``
+are left to SOT301.  Test files are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
+
+from flake8_ssot.cli.analyse import Located
+from flake8_ssot.cli.facts import Facts
+from flake8_ssot.findings import Finding
+from flake8_ssot.registry import Registry
+
+CODE = "SOT303"
+_TEST_DIRECTORIES = {"tests", "test"}
+_MAX_NAMED = 5
+
+
+def is_test_path(path: str, root: str) -> bool:
+    """Any directory ``tests`` / ``test``, or a file ``test_*.py``, ``*_test.py``, ``conftest.py``.
+
+    Judged on the path relative to the project root, so where the project lives does not matter.
+    """
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root) if absolute.startswith(root.rstrip(os.sep) + os.sep) else absolute
+    parts = [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".", "..")]
+    if not parts:
+        return False
+    name = parts[-1]
+    stem = name[:-3] if name.endswith(".py") else os.path.splitext(name)[0]
+    return (
+        any(part in _TEST_DIRECTORIES for part in parts[:-1])
+        or stem.startswith("test_")
+        or stem.endswith("_test")
+        or name == "conftest.py"
+    )
+
+
+@dataclass(frozen=True)
+class Definition:
+    module: str
+    path: str
+    line: int
+    col: int
+    source: str
+    is_test: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    """One class name and every module-level definition of it, sorted by module then path."""
+
+    name: str
+    definitions: Tuple[Definition, ...]
+
+    @property
+    def modules(self) -> Tuple[str, ...]:
+        return tuple(sorted({definition.module for definition in self.definitions}))
+
+
+def find_groups(
+    facts: Iterable[Tuple[str, Facts]], registry: Registry, root: str, include_tests: bool
+) -> List[Group]:
+    """Duplicated names, ranked: most modules first, then by name."""
+    by_name: Dict[str, List[Definition]] = {}
+    for path, file_facts in facts:
+        if file_facts.module is None:
+            continue
+        is_test = is_test_path(path, root)
+        if is_test and not include_tests:
+            continue
+        for item in file_facts.classes:
+            if item.name in registry.canonical_classes:
+                continue
+            by_name.setdefault(item.name, []).append(
+                Definition(file_facts.module, path, item.line, item.col, item.source, is_test)
+            )
+    groups = [
+        Group(name, tuple(sorted(definitions, key=lambda d: (d.module, d.path, d.line))))
+        for name, definitions in by_name.items()
+        if len({definition.module for definition in definitions}) > 1
+    ]
+    groups.sort(key=lambda group: (-len(group.modules), group.name))
+    return groups
+
+
+def _listed(modules: Sequence[str]) -> str:
+    named = ", ".join(f"'{module}'" for module in modules[:_MAX_NAMED])
+    if len(modules) > _MAX_NAMED:
+        named += f" and {len(modules) - _MAX_NAMED} more"
+    return named
+
+
+def duplicate_findings(groups: Iterable[Group]) -> Dict[str, List[Located]]:
+    """SOT303 at each definition, by path, naming the other modules."""
+    found: Dict[str, List[Located]] = {}
+    for group in groups:
+        for definition in group.definitions:
+            others = [module for module in group.modules if module != definition.module]
+            text = (
+                f"class '{group.name}' is also defined in {_listed(others)}; declare its one canonical "
+                "module in ssot-canonical-classes (see 'flake8-ssot duplicates --suggest')"
+            )
+            found.setdefault(definition.path, []).append(
+                Located(Finding(definition.line, definition.col, CODE, text), definition.source)
+            )
+    return found
+
+
+def importer_counts(facts: Iterable[Facts]) -> "Counter[str]":
+    """Module -> how many other modules (files) import it, in any form."""
+    counts: "Counter[str]" = Counter()
+    for file_facts in facts:
+        for module in set(file_facts.imports):
+            counts[module] += 1
+    return counts
+
+
+def describe(groups: Sequence[Group], root: str) -> str:
+    """The plain listing: each name, its modules and where they define it."""
+    lines: List[str] = []
+    for group in groups:
+        lines.append(f"{group.name}: defined in {len(group.modules)} modules")
+        for definition in group.definitions:
+            where = f"{definition.path}:{definition.line}:{definition.col + 1}"
+            lines.append(f"    {definition.module}  ({where}){'  [test]' if definition.is_test else ''}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def suggest(groups: Sequence[Group], importers: Mapping[str, int]) -> str:
+    """A ready-to-paste ``ssot-canonical-classes`` block with the evidence as comments."""
+    lines = [
+        "# Proposed by 'flake8-ssot duplicates --suggest': for each class name defined in several",
+        "# modules, the non-test module most imported by the rest of the project. Review, then paste",
+        "# into the [flake8] section (or translate to [tool.flake8-ssot.canonical-classes]).",
+        "ssot-canonical-classes =",
+    ]
+    for group in groups:
+        candidates = sorted(
+            {(d.module, d.is_test) for d in group.definitions},
+            key=lambda item: (item[1], -importers.get(item[0], 0), len(item[0]), item[0]),
+        )
+        evidence = ", ".join(
+            f"{module} imported by {importers.get(module, 0)}{' (test)' if is_test else ''}"
+            for module, is_test in candidates
+        )
+        lines.append(f"    # {group.name}: {evidence}")
+        chosen = [module for module, is_test in candidates if not is_test]
+        if chosen:
+            lines.append(f"    {group.name} = {chosen[0]}")
+        else:
+            lines.append(f"    # {group.name}: defined in test modules only; no proposal")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,23 @@
+"""A JSON array of ``{path, line, column, code, message}``; column 1-based, message without the code."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence, TextIO
+
+from flake8_ssot.cli.formats import Reported
+
+
+def write(reported: Sequence[Reported], stream: TextIO) -> None:
+    items = [
+        {
+            "path": item.path,
+            "line": item.finding.line,
+            "column": item.finding.col + 1,
+            "code": item.finding.code,
+            "message": item.finding.text,
+        }
+        for item in reported
+    ]
+    json.dump(items, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,253 @@
+"""``flake8-ssot``: argument parsing, the three commands, and exit codes.
+
+Exit codes: 0 nothing to report, 1 findings (or duplicates), 2 usage, configuration or I/O error.
+Errors are one clean message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
+
+from flake8_ssot import __version__
+from flake8_ssot.cli import baseline as baselines
+from flake8_ssot.cli import duplicates
+from flake8_ssot.cli.analyse import FileResult, Located
+from flake8_ssot.cli.cache import Cache
+from flake8_ssot.cli.discovery import discover
+from flake8_ssot.cli.formats import FORMATS, Reported, Writer, writers
+from flake8_ssot.cli.project import Project, load_project
+from flake8_ssot.cli.runner import check_files, default_jobs, make_plan
+from flake8_ssot.config import ConfigError, ConfigRequest
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "duplicates", "baseline")
+
+
+class UsageError(Exception):
+    """A problem with the command line or the files it names; the message is shown as is."""
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
+    group = common.add_argument_group("configuration (as in flake8)")
+    group.add_argument("--config", metavar="FILE", help="the INI file to read instead of discovering one")
+    group.add_argument("--append-config", metavar="FILE", action="append", default=[], help="an extra INI file")
+    group.add_argument("--isolated", action="store_true", help="read no configuration file")
+    group.add_argument("--exclude", metavar="PATTERNS", help="comma-separated globs replacing the configured exclude")
+    group.add_argument(
+        "--extend-exclude", metavar="PATTERNS", action="append", default=[], help="comma-separated globs to exclude too"
+    )
+    run = common.add_argument_group("running")
+    run.add_argument("-j", "--jobs", type=_positive, metavar="N", help="worker processes (default: all cores)")
+    run.add_argument("--no-cache", action="store_true", help="neither read nor write .flake8-ssot-cache/")
+    run.add_argument("-v", "--verbose", action="store_true", help="statistics (files, cache hits) on stderr")
+
+    parser = argparse.ArgumentParser(
+        prog="flake8-ssot",
+        description="Check a whole project against its single-source-of-truth registry. "
+        "The command defaults to 'check': 'flake8-ssot src' is 'flake8-ssot check src'.",
+    )
+    parser.add_argument("--version", action="version", version=f"flake8-ssot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", parents=[common], help="report findings (the default)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--output-file", metavar="FILE", help="write the report to FILE (overwritten), not stdout")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
+    check.add_argument("--no-baseline", action="store_true", help="ignore the configured ssot-baseline")
+
+    dupes = commands.add_parser("duplicates", parents=[common], help="class names defined in several modules")
+    dupes.add_argument("--include-tests", action="store_true", help="count definitions in test files too")
+    dupes.add_argument("--suggest", action="store_true", help="print a ready-to-paste ssot-canonical-classes block")
+
+    base = commands.add_parser("baseline", parents=[common], help="record the current findings as accepted")
+    base.add_argument(
+        "--output",
+        metavar="FILE",
+        help=f"baseline file (default: the configured ssot-baseline, else {baselines.DEFAULT_NAME})",
+    )
+    return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    arguments = list(argv)
+    if not arguments or (arguments[0] not in COMMANDS and arguments[0] not in ("-h", "--help", "--version")):
+        arguments.insert(0, "check")
+    return build_parser().parse_args(arguments)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(options)
+    except (UsageError, baselines.BaselineError) as error:
+        _error(str(error))
+    except ConfigError as error:
+        sys.stderr.write(error.report() + "\n")
+    except OSError as error:
+        _error(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "))
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"flake8-ssot: error: {message}\n")
+
+
+def _run(options: argparse.Namespace) -> int:
+    request = ConfigRequest(
+        cwd=os.getcwd(), config=options.config, append=tuple(options.append_config), isolated=options.isolated
+    )
+    project = load_project(request, options.exclude, options.extend_exclude)
+    missing = [path for path in options.paths if not os.path.lexists(path)]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    files = discover(options.paths, project.exclude, project.filename)
+    if options.command == "duplicates":
+        return _duplicates(options, project, files)
+    if options.command == "baseline":
+        return _baseline(options, project, files)
+    return _check(options, project, files)
+
+
+def _results(
+    options: argparse.Namespace, project: Project, files: Sequence[str], findings: bool, facts: bool
+) -> List[FileResult]:
+    cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
+    plan = make_plan(project.registry, cache_dir, findings, facts)
+    jobs = options.jobs or default_jobs()
+    results = check_files(files, plan, jobs)
+    if options.verbose:
+        parsed = sum(result.parsed for result in results)
+        hits = sum(result.cache_hits for result in results)
+        misses = sum(result.cache_misses for result in results)
+        sys.stderr.write(
+            f"flake8-ssot: files={len(results)} parsed={parsed} cache-hits={hits} cache-misses={misses} "
+            f"jobs={jobs} cache={'off' if cache_dir is None else cache_dir}\n"
+        )
+    return results
+
+
+def _located(project: Project, results: Sequence[FileResult]) -> List[Tuple[str, List[Located]]]:
+    """Each file's findings, SOT303 added when configured, sorted per file."""
+    extra: Dict[str, List[Located]] = {}
+    if project.registry.report_duplicates:
+        facts = [(result.path, result.facts) for result in results if result.facts is not None]
+        groups = duplicates.find_groups(facts, project.registry, project.root, include_tests=False)
+        extra = duplicates.duplicate_findings(groups)
+    combined = []
+    for result in results:
+        located = result.located + extra.get(result.path, [])
+        if located:
+            combined.append((result.path, sorted(located, key=lambda item: item.finding)))
+    return combined
+
+
+def _fingerprinted(path: str, located: Sequence[Located], base_dir: str) -> List[baselines.Fingerprint]:
+    key = baselines.relative_key(path, base_dir)
+    return baselines.fingerprints(key, [(item.finding, item.source) for item in located])
+
+
+def _check(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
+    baseline_path = options.baseline or (None if options.no_baseline else project.registry.baseline)
+    baseline = baselines.Baseline.load(baseline_path) if baseline_path else None
+    writer = writers()[options.format]
+    results = _results(options, project, files, True, project.registry.report_duplicates)
+    reported: List[Reported] = []
+    matched: Set[baselines.Fingerprint] = set()
+    suppressed = 0
+    for path, located in _located(project, results):
+        stable = _fingerprinted(path, located, project.root)
+        accepted = _fingerprinted(path, located, baseline.base_dir) if baseline else [None] * len(located)
+        for item, fingerprint, candidate in zip(located, stable, accepted):
+            if baseline is not None and candidate is not None and baseline.accepts(candidate):
+                matched.add(candidate)
+                suppressed += 1
+                continue
+            reported.append(Reported(path, item.finding, item.source, baselines.digest(fingerprint)))
+    reported.sort(key=lambda item: (item.path, item.finding))
+    _write(options.output_file, writer, reported)
+    if baseline is not None:
+        _baseline_summary(baseline, matched, suppressed, results, options.paths)
+    return EXIT_FINDINGS if reported else EXIT_CLEAN
+
+
+def _write(output_file: Optional[str], writer: Writer, reported: Sequence[Reported]) -> None:
+    if output_file is None:
+        writer(reported, sys.stdout)
+        sys.stdout.flush()
+        return
+    with open(output_file, "w", encoding="utf-8", newline="\n") as stream:
+        writer(reported, stream)
+
+
+def _baseline_summary(
+    baseline: baselines.Baseline,
+    matched: Set[baselines.Fingerprint],
+    suppressed: int,
+    results: Sequence[FileResult],
+    paths: Sequence[str],
+) -> None:
+    checked = {baseline.key(result.path) for result in results}
+    roots = [baseline.key(path) for path in (paths or ["."])]
+    gone = baselines.stale(baseline, matched, checked, roots)
+    err = sys.stderr
+    plural = "s" if suppressed != 1 else ""
+    err.write(f"flake8-ssot: {suppressed} finding{plural} accepted by baseline {baseline.path}\n")
+    if gone:
+        err.write(
+            f"flake8-ssot: {len(gone)} baseline entr{'ies' if len(gone) != 1 else 'y'} no longer occur; "
+            "run 'flake8-ssot baseline' to drop them:\n"
+        )
+        for fingerprint in gone:
+            err.write(f"  {fingerprint.path}: {fingerprint.code} {fingerprint.source}\n")
+
+
+def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
+    output = options.output or project.registry.baseline or os.path.join(project.root, baselines.DEFAULT_NAME)
+    results = _results(options, project, files, True, project.registry.report_duplicates)
+    base_dir = os.path.dirname(os.path.abspath(output))
+    entries = []
+    for path, located in _located(project, results):
+        for item, fingerprint in zip(located, _fingerprinted(path, located, base_dir)):
+            if baselines.baselinable(item.finding.code):
+                entries.append((fingerprint, item.finding.text))
+            else:
+                sys.stderr.write(f"{path}:{item.finding.line}:{item.finding.col + 1}: {item.finding.message}\n")
+    count = baselines.save(output, entries)
+    sys.stderr.write(f"flake8-ssot: wrote {count} finding{'s' if count != 1 else ''} to {output}\n")
+    return EXIT_CLEAN
+
+
+def _duplicates(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
+    results = _results(options, project, files, False, True)
+    for result in results:
+        for item in result.located:
+            sys.stderr.write(f"{result.path}:{item.finding.line}:{item.finding.col + 1}: {item.finding.message}\n")
+    facts = [(result.path, result.facts) for result in results if result.facts is not None]
+    groups = duplicates.find_groups(facts, project.registry, project.root, options.include_tests)
+    out: TextIO = sys.stdout
+    if options.suggest:
+        if groups:
+            out.write(duplicates.suggest(groups, duplicates.importer_counts(f for _, f in facts)))
+        else:
+            out.write("# flake8-ssot: no class name is defined at module level in more than one module\n")
+        return EXIT_CLEAN
+    out.write(duplicates.describe(groups, project.root))
+    return EXIT_FINDINGS if groups else EXIT_CLEAN

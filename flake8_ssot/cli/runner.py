@@ -1,0 +1,224 @@
+"""Checking many files: in this process or in a pool of workers, with the cache.
+
+Workers receive paths and return :class:`~flake8_ssot.cli.analyse.FileResult` objects (findings
+and small facts only, never syntax trees).  Each worker builds its own engine from the pickled
+registry once.  Results are returned sorted by path, so the output does not depend on ``-j``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, List, Optional, Sequence, TextIO, Tuple
+
+from flake8_ssot.cli.analyse import (
+    FileResult,
+    NOT_ANALYSED,
+    Located,
+    Unreadable,
+    analyse_text,
+    decode,
+    locate,
+    not_analysed,
+    read_bytes,
+    split_lines,
+)
+from flake8_ssot.cli.cache import Cache, code_digest, entry_key
+from flake8_ssot.cli.facts import Facts
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import Finding
+from flake8_ssot.location import ModuleIdentity, identify
+from flake8_ssot.registry import Registry
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every worker needs; picklable."""
+
+    registry: Registry
+    cache_dir: Optional[str]
+    tool_digest: str
+    want_findings: bool = True
+    want_facts: bool = False
+    prefilter: bool = True
+
+
+def make_plan(
+    registry: Registry, cache_dir: Optional[str], want_findings: bool = True, want_facts: bool = False
+) -> Plan:
+    return Plan(registry, cache_dir, code_digest() if cache_dir else "", want_findings, want_facts)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Worker:
+    """Checks one file at a time for one plan."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.engine = Engine(plan.registry)
+        self.cache = Cache(plan.cache_dir)
+        self.findings_salt = hashlib.sha256(f"{plan.tool_digest}\0{plan.registry!r}".encode()).hexdigest()
+        self.facts_salt = plan.tool_digest
+
+    def check(self, path: str) -> FileResult:
+        plan = self.plan
+        result = FileResult(path)
+        try:
+            data = read_bytes(path)
+        except Unreadable as error:
+            result.located = [Located(not_analysed(str(error)), "")]
+            result.facts = Facts(None, (), ()) if plan.want_facts else None
+            return result
+        identity = identify(path, plan.registry.source_roots)
+        data_digest = hashlib.sha256(data).hexdigest()
+        findings_key = entry_key(self.findings_salt, "findings", data_digest, repr(identity))
+        facts_key = entry_key(self.facts_salt, "facts", data_digest, repr(identity))
+        located = _load_located(self.cache.get(findings_key)) if plan.want_findings else []
+        facts, failures = _load_facts(self.cache.get(facts_key)) if plan.want_facts else (None, [])
+        need_findings = located is None
+        need_facts = plan.want_facts and facts is None
+        if self.cache.directory:
+            result.cache_hits, result.cache_misses = (0, 1) if need_findings or need_facts else (1, 0)
+        if need_findings or need_facts:
+            fresh, fresh_facts, result.parsed = self._analyse(data, path, identity, need_findings, need_facts)
+            if need_findings:
+                located = fresh
+                self.cache.put(findings_key, _rows(fresh))
+            if need_facts:
+                facts = fresh_facts
+                failures = [item for item in fresh if item.finding.code == NOT_ANALYSED]
+                self.cache.put(facts_key, {"facts": facts.to_json(), "failures": _rows(failures)})
+        result.located = located if plan.want_findings and located is not None else failures
+        result.facts = facts
+        return result
+
+    def _analyse(
+        self, data: bytes, path: str, identity: ModuleIdentity, want_findings: bool, want_facts: bool
+    ) -> Tuple[List[Located], Facts, bool]:
+        try:
+            text = decode(data)
+        except Unreadable as error:
+            return [Located(not_analysed(str(error)), "")], Facts.empty(identity), False
+        analysis = analyse_text(self.engine, text, path, identity, want_findings, want_facts, self.plan.prefilter)
+        located = locate(analysis.findings, split_lines(text)) if analysis.findings else []
+        return located, analysis.facts or Facts.empty(identity), analysis.parsed
+
+
+def _finding_row(finding: Finding) -> List[Any]:
+    return [finding.line, finding.col, finding.code, finding.text]
+
+
+def _rows(located: Sequence[Located]) -> List[List[Any]]:
+    return [[*_finding_row(item.finding), item.source] for item in located]
+
+
+def _load_located(value: Any) -> Optional[List[Located]]:
+    if not isinstance(value, list):
+        return None
+    try:
+        return [
+            Located(Finding(int(line), int(col), str(code), str(text)), str(source))
+            for line, col, code, text, source in value
+        ]
+    except (TypeError, ValueError):
+        return None
+
+
+def _load_facts(value: Any) -> Tuple[Optional[Facts], List[Located]]:
+    if not isinstance(value, dict):
+        return None, []
+    try:
+        failures = _load_located(value["failures"])
+        if failures is None:
+            return None, []
+        return Facts.from_json(value["facts"]), failures
+    except (TypeError, ValueError, KeyError):
+        return None, []
+
+
+_WORKER: Optional[Worker] = None
+
+
+def _initialise(plan: Plan) -> None:
+    global _WORKER
+    _WORKER = Worker(plan)
+
+
+def _check(path: str) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.check(path)
+
+
+class Progress:
+    """A one-line counter on a terminal; silent when the stream is not a TTY."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.enabled = total > 0 and _isatty(stream)
+        self.done = 0
+        self._shown = 0.0
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._shown >= 0.1 or self.done == self.total:
+            self._shown = now
+            self.stream.write(f"\rflake8-ssot: {self.done}/{self.total} files")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def check_files(
+    paths: Sequence[str],
+    plan: Plan,
+    jobs: int,
+    progress_stream: Optional[TextIO] = None,
+) -> List[FileResult]:
+    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process)."""
+    progress = Progress(len(paths), progress_stream or sys.stderr)
+    results: List[FileResult] = []
+    try:
+        for result in _results(paths, plan, jobs):
+            results.append(result)
+            progress.advance()
+    finally:
+        progress.close()
+    results.sort(key=lambda item: item.path)
+    return results
+
+
+def _results(paths: Sequence[str], plan: Plan, jobs: int) -> Iterable[FileResult]:
+    if jobs <= 1 or len(paths) <= 1:
+        worker = Worker(plan)
+        check: Callable[[str], FileResult] = worker.check
+        for path in paths:
+            yield check(path)
+        return
+    jobs = min(jobs, len(paths))
+    chunksize = max(1, min(32, len(paths) // (jobs * 8)))
+    with multiprocessing.get_context().Pool(jobs, initializer=_initialise, initargs=(plan,)) as pool:
+        yield from pool.imap_unordered(_check, paths, chunksize)
