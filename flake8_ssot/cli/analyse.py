@@ -44,7 +44,11 @@ class FileResult:
 
 
 class Unreadable(Exception):
-    """The file's bytes or text could not be had; the message says why."""
+    """The file's bytes or text could not be had; the message says why, ``line`` where."""
+
+    def __init__(self, reason: str, line: int = 1) -> None:
+        super().__init__(reason)
+        self.line = line
 
 
 def not_analysed(reason: str, line: int = 1, col: int = 0) -> Finding:
@@ -97,7 +101,9 @@ def decode(data: bytes) -> str:
     except SyntaxError as error:  # unknown encoding, BOM contradicting the cookie
         raise Unreadable(f"cannot decode it ({error.msg})") from None
     except UnicodeDecodeError as error:
-        raise Unreadable(f"cannot decode it as {error.encoding} (byte {error.start})") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 1].hex()
+        raise Unreadable(f"cannot decode it as {error.encoding} (byte 0x{bad} on line {line})", line) from None
 
 
 def split_lines(text: str) -> List[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.cli.atomic import write_atomically
+from flake8_ssot.config.problems import display_path
 from flake8_ssot.findings import Finding
 
 DEFAULT_NAME = ".flake8-ssot-baseline.json"
@@ -102,21 +103,22 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str) -> "Baseline":
+        shown = display_path(path)
         try:
             with open(path, "rb") as handle:
                 data = json.loads(handle.read().decode("utf-8"))
         except FileNotFoundError:
             raise BaselineError(
-                f"baseline file {path} does not exist; create it with 'flake8-ssot baseline'"
+                f"baseline file {shown} does not exist; create it with 'flake8-ssot baseline'"
             ) from None
         except OSError as error:
-            raise BaselineError(f"cannot read baseline file {path}: {error.strerror}") from None
+            raise BaselineError(f"cannot read baseline file {shown}: {error.strerror}") from None
         except ValueError as error:  # invalid UTF-8 or JSON
-            raise BaselineError(f"baseline file {path} is not valid JSON: {error}") from None
+            raise BaselineError(f"baseline file {shown} is not valid JSON: {error}") from None
         entries = _entries(data)
         if entries is None:
             raise BaselineError(
-                f"baseline file {path} is not a flake8-ssot baseline (version {FORMAT_VERSION}); "
+                f"baseline file {shown} is not a flake8-ssot baseline (version {FORMAT_VERSION}); "
                 "write it again with 'flake8-ssot baseline'"
             )
         return cls(path, entries)

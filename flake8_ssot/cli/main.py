@@ -21,6 +21,7 @@ from flake8_ssot.cli.formats import FORMATS, Reported, Writer, writers
 from flake8_ssot.cli.project import Project, load_project
 from flake8_ssot.cli.runner import check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
+from flake8_ssot.config.problems import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "duplicates", "baseline")
@@ -209,7 +210,7 @@ def _baseline_summary(
     gone = baselines.stale(baseline, matched, checked, roots)
     err = sys.stderr
     plural = "s" if suppressed != 1 else ""
-    err.write(f"flake8-ssot: {suppressed} finding{plural} accepted by baseline {baseline.path}\n")
+    err.write(f"flake8-ssot: {suppressed} finding{plural} accepted by baseline {display_path(baseline.path)}\n")
     if gone:
         err.write(
             f"flake8-ssot: {len(gone)} baseline entr{'ies' if len(gone) != 1 else 'y'} no longer occur; "
@@ -231,7 +232,7 @@ def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str
             else:
                 sys.stderr.write(f"{path}:{item.finding.line}:{item.finding.col + 1}: {item.finding.message}\n")
     count = baselines.save(output, entries)
-    sys.stderr.write(f"flake8-ssot: wrote {count} finding{'s' if count != 1 else ''} to {output}\n")
+    sys.stderr.write(f"flake8-ssot: wrote {count} finding{'s' if count != 1 else ''} to {display_path(output)}\n")
     return EXIT_CLEAN
 
 

@@ -108,7 +108,9 @@ class Worker:
         try:
             text = decode(data)
         except Unreadable as error:
-            return [Located(not_analysed(str(error)), "")], Facts.empty(identity), False
+            lines = split_lines(data.decode("utf-8", "replace"))
+            source = lines[error.line - 1] if error.line <= len(lines) else ""
+            return [Located(not_analysed(str(error), error.line), source)], Facts.empty(identity), False
         analysis = analyse_text(self.engine, text, path, identity, want_findings, want_facts, self.plan.prefilter)
         located = locate(analysis.findings, split_lines(text)) if analysis.findings else []
         return located, analysis.facts or Facts.empty(identity), analysis.parsed
