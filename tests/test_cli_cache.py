@@ -1,0 +1,123 @@
+"""The result cache: hits, misses, invalidation, corruption, concurrency, and switching it off."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Sequence, Tuple
+
+import pytest
+
+from flake8_ssot.cli.cache import DIRECTORY
+
+SETUP_CFG = """\
+[flake8]
+ssot-forbidden-modules =
+    app.legacy = app.core
+"""
+STATS = re.compile(r"^flake8-ssot: files=(\d+) parsed=(\d+) cache-hits=(\d+) cache-misses=(\d+) jobs=\d+ cache=(.*)$", re.M)
+
+
+def run(args: Sequence[str], cwd: Path) -> Tuple["subprocess.CompletedProcess[str]", Dict[str, str]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_ssot", "--verbose", *args], cwd=str(cwd), capture_output=True, text=True,
+        timeout=120,
+    )
+    match = STATS.search(result.stderr)
+    assert match, result.stderr
+    names = ("files", "parsed", "hits", "misses", "cache")
+    return result, dict(zip(names, match.groups()))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "setup.cfg").write_text(SETUP_CFG, encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "legacy.py").write_text("", encoding="utf-8")
+    (app / "a.py").write_text("import app.legacy\n", encoding="utf-8")
+    (app / "b.py").write_text("x = 1\n", encoding="utf-8")
+    return tmp_path
+
+
+def counts(stats: Dict[str, str]) -> Tuple[int, int, int, int]:
+    return int(stats["files"]), int(stats["parsed"]), int(stats["hits"]), int(stats["misses"])
+
+
+def test_second_run_is_served_from_the_cache(project: Path) -> None:
+    first, stats = run(["-j", "1"], project)
+    assert counts(stats) == (4, 1, 0, 4)  # only a.py mentions a registry name and is parsed
+    assert stats["cache"] == str(project / DIRECTORY)
+    assert (project / DIRECTORY / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    second, stats = run(["-j", "2"], project)
+    assert counts(stats) == (4, 0, 4, 0)
+    assert second.stdout == first.stdout == (
+        "./app/a.py:1:1: SOT101 import of legacy module 'app.legacy'; use 'app.core'\n"
+    )
+
+
+def test_a_changed_file_or_configuration_misses(project: Path) -> None:
+    run([], project)
+    (project / "app" / "b.py").write_text("import app.legacy as x\n", encoding="utf-8")
+    result, stats = run([], project)
+    assert counts(stats) == (4, 1, 3, 1)
+    assert result.stdout.count("SOT101") == 2
+    (project / "setup.cfg").write_text(SETUP_CFG + "    app.other\n", encoding="utf-8")
+    result, stats = run([], project)
+    assert counts(stats) == (4, 2, 0, 4)
+    (project / "setup.cfg").write_text(SETUP_CFG.replace("app.core", "app.core ; now with a reason"), encoding="utf-8")
+    result, stats = run([], project)
+    assert counts(stats)[3] == 4
+    assert "now with a reason" in result.stdout
+
+
+def test_a_changed_module_identity_misses(project: Path) -> None:
+    run([], project)
+    (project / "app" / "__init__.py").unlink()  # a.py is now module 'a', no longer 'app.a'
+    _, stats = run([], project)
+    assert counts(stats)[:4] == (3, 1, 0, 3)  # every remaining file is now a top-level module
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(project: Path) -> None:
+    first, _ = run([], project)
+    entries = sorted((project / DIRECTORY).glob("*/*.json"))
+    assert len(entries) == 4
+    for entry in entries:
+        entry.write_text('{"key": "truncated', encoding="utf-8")
+    result, stats = run([], project)
+    assert counts(stats)[2:] == (0, 4)
+    assert result.stdout == first.stdout
+    _, stats = run([], project)
+    assert counts(stats)[2:] == (4, 0)
+
+
+def test_no_cache_reads_and_writes_nothing(project: Path) -> None:
+    result, stats = run(["--no-cache"], project)
+    assert stats["cache"] == "off"
+    assert counts(stats)[2:] == (0, 0)
+    assert not (project / DIRECTORY).exists()
+
+
+def test_the_cache_lives_next_to_the_config_file(project: Path) -> None:
+    _, stats = run(["."], project / "app")
+    assert stats["cache"] == str(project / DIRECTORY)
+
+
+def test_concurrent_runs_agree_and_leave_a_valid_cache(project: Path) -> None:
+    for index in range(30):
+        (project / "app" / f"m{index}.py").write_text(f"import app.legacy\nx = {index}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "flake8_ssot", "-j", "2"]
+    processes = [
+        subprocess.Popen(command, cwd=str(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert len({out for out, _ in outputs}) == 1
+    assert all(err == "" for _, err in outputs)
+    assert not list((project / DIRECTORY).glob("*/.tmp-*"))
+    result, stats = run([], project)
+    assert counts(stats)[2:] == (34, 0)
+    assert result.stdout == outputs[0][0]
