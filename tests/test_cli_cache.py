@@ -12,11 +12,16 @@ import pytest
 
 from flake8_ssot.cli.cache import DIRECTORY
 
+from flake8_ssot.registry import Registry
+
+HAS_RESOLUTION = hasattr(Registry(), "resolve")
 SETUP_CFG = """\
 [flake8]
 ssot-forbidden-modules =
     app.legacy = app.core
 """
+# Per-file caching is exact only without cross-file resolution (see test_with_resolution_...).
+PER_FILE = "ssot-resolve = false\n" if HAS_RESOLUTION else ""
 STATS = re.compile(r"^flake8-ssot: files=(\d+) parsed=(\d+) cache-hits=(\d+) cache-misses=(\d+) jobs=\d+ cache=(.*)$", re.M)
 
 
@@ -33,7 +38,7 @@ def run(args: Sequence[str], cwd: Path) -> Tuple["subprocess.CompletedProcess[st
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "setup.cfg").write_text(SETUP_CFG, encoding="utf-8")
+    (tmp_path / "setup.cfg").write_text(SETUP_CFG + PER_FILE, encoding="utf-8")
     app = tmp_path / "app"
     app.mkdir()
     (app / "__init__.py").write_text("", encoding="utf-8")
@@ -65,13 +70,13 @@ def test_a_changed_file_or_configuration_misses(project: Path) -> None:
     result, stats = run([], project)
     assert counts(stats) == (4, 1, 3, 1)
     assert result.stdout.count("SOT101") == 2
-    (project / "setup.cfg").write_text(SETUP_CFG + "    app.other\n", encoding="utf-8")
+    (project / "setup.cfg").write_text(SETUP_CFG + "    app.other\n" + PER_FILE, encoding="utf-8")
     result, stats = run([], project)
     assert counts(stats) == (4, 2, 0, 4)
-    (project / "setup.cfg").write_text(SETUP_CFG.replace("app.core", "app.core ; now with a reason"), encoding="utf-8")
+    (project / "setup.cfg").write_text(SETUP_CFG.replace("app.core", "app.core ; a reason") + PER_FILE, encoding="utf-8")
     result, stats = run([], project)
     assert counts(stats)[3] == 4
-    assert "now with a reason" in result.stdout
+    assert "(a reason)" in result.stdout
 
 
 def test_a_changed_module_identity_misses(project: Path) -> None:
@@ -121,3 +126,14 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project: Path) -> None:
     result, stats = run([], project)
     assert counts(stats)[2:] == (34, 0)
     assert result.stdout == outputs[0][0]
+
+
+@pytest.mark.skipif(not HAS_RESOLUTION, reason="cross-file resolution is not part of this registry")
+def test_with_resolution_any_edit_rechecks_every_file(project: Path) -> None:
+    (project / "setup.cfg").write_text(SETUP_CFG, encoding="utf-8")  # resolution on (the default)
+    run([], project)
+    _, stats = run([], project)
+    assert counts(stats)[2:] == (4, 0)
+    (project / "app" / "b.py").write_text("x = 2\n", encoding="utf-8")
+    _, stats = run([], project)
+    assert counts(stats)[2:] == (0, 4)

@@ -157,7 +157,7 @@ def analyse_text(
         tree = parse(text, path)
     except _ParseFailure as failure:
         return Analysis([failure.finding], Facts.empty(identity) if want_facts else None, False)
-    findings: List[Finding] = engine.check_tree(tree, identity) if check else []
+    findings: List[Finding] = engine.check_tree(tree, identity, text if prefilter else None) if check else []
     facts: Optional[Facts] = None
     if want_facts:
         try:

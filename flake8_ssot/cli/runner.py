@@ -45,12 +45,37 @@ class Plan:
     want_findings: bool = True
     want_facts: bool = False
     prefilter: bool = True
+    project_digest: str = ""
 
 
 def make_plan(
-    registry: Registry, cache_dir: Optional[str], want_findings: bool = True, want_facts: bool = False
+    registry: Registry,
+    cache_dir: Optional[str],
+    want_findings: bool = True,
+    want_facts: bool = False,
+    files: Sequence[str] = (),
 ) -> Plan:
-    return Plan(registry, cache_dir, code_digest() if cache_dir else "", want_findings, want_facts)
+    project = project_digest(registry, files) if cache_dir else ""
+    return Plan(registry, cache_dir, code_digest() if cache_dir else "", want_findings, want_facts, True, project)
+
+
+def project_digest(registry: Registry, files: Sequence[str]) -> str:
+    """What a file's findings depend on besides the file itself.
+
+    With cross-file name resolution on (``ssot-resolve``), a file's findings can change when
+    another module changes, so every checked file's size and modification time is part of each
+    entry's key: any edit re-checks everything, and an unchanged tree is served from the cache.
+    """
+    if not getattr(registry, "resolve", False):
+        return ""
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            info = os.stat(path)
+            digest.update(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{path}\0?\n".encode())
+    return digest.hexdigest()
 
 
 def default_jobs() -> int:
@@ -67,7 +92,8 @@ class Worker:
         self.plan = plan
         self.engine = Engine(plan.registry)
         self.cache = Cache(plan.cache_dir)
-        self.findings_salt = hashlib.sha256(f"{plan.tool_digest}\0{plan.registry!r}".encode()).hexdigest()
+        salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.project_digest}"
+        self.findings_salt = hashlib.sha256(salt.encode()).hexdigest()
         self.facts_salt = plan.tool_digest
 
     def check(self, path: str) -> FileResult:
