@@ -8,6 +8,7 @@ A file that cannot be read, decoded or parsed yields one SOT901 finding; nothing
 from __future__ import annotations
 
 import ast
+import inspect
 import io
 import os
 import re
@@ -157,7 +158,7 @@ def analyse_text(
         tree = parse(text, path)
     except _ParseFailure as failure:
         return Analysis([failure.finding], Facts.empty(identity) if want_facts else None, False)
-    findings: List[Finding] = engine.check_tree(tree, identity, text if prefilter else None) if check else []
+    findings: List[Finding] = _check_tree(engine, tree, identity, text if prefilter else None, path) if check else []
     facts: Optional[Facts] = None
     if want_facts:
         try:
@@ -166,6 +167,19 @@ def analyse_text(
             facts = Facts.empty(identity)
             findings.append(internal_error("collecting class definitions", error))
     return Analysis(findings, facts, True)
+
+
+# The plugin passes flake8's filename so that cross-file resolution can find the project's other
+# modules; engines without that parameter take the same call without it.
+_ENGINE_TAKES_FILENAME = "filename" in inspect.signature(Engine.check_tree).parameters
+
+
+def _check_tree(
+    engine: Engine, tree: ast.AST, identity: ModuleIdentity, text: Optional[str], path: str
+) -> List[Finding]:
+    if _ENGINE_TAKES_FILENAME:
+        return engine.check_tree(tree, identity, text, filename=path)  # type: ignore[call-arg, unused-ignore]
+    return engine.check_tree(tree, identity, text)
 
 
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:
