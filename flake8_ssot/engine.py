@@ -1,20 +1,59 @@
 """The rule engine shared by the flake8 plugin and the command line.
 
-One cheap text prefilter, one walk over the tree collecting the node types the active rules
-declared, then each rule reads its nodes.  A failure inside a rule becomes one SOT900 finding for
-this file; it never propagates to the caller (flake8 would lose every file's findings).
+Per file: a cheap text prefilter decides which rules can report at all; one walk collects the
+node types those rules declared (only the statement lists when no rule needs expressions); then
+each rule reads its nodes.  A failure inside a rule becomes one SOT900 finding for this file; it
+never propagates to the caller (flake8 would lose every file's findings).
 """
 
 from __future__ import annotations
 
 import ast
 import unicodedata
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+)
 
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
 from flake8_ssot.syntax import Bindings
+
+if TYPE_CHECKING:
+    from flake8_ssot.resolution import FileResolution
+
+NodeTypes = Tuple[Type[ast.AST], ...]
+# A word, or several words that must all occur.
+Word = Union[str, Tuple[str, ...]]
+
+# Node types that only ever occur in statement lists: collecting them needs no walk through
+# expressions, which are most of a tree's nodes.
+STATEMENT_TYPES: FrozenSet[Type[ast.AST]] = frozenset(
+    {
+        ast.Import,
+        ast.ImportFrom,
+        ast.ClassDef,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Assign,
+        ast.AnnAssign,
+    }
+)
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+_UNSET = object()
 
 
 class FileContext:
@@ -26,15 +65,18 @@ class FileContext:
         identity: ModuleIdentity,
         registry: Registry,
         nodes: Dict[Type[ast.AST], List[ast.AST]],
+        filename: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.identity = identity
         self.registry = registry
+        self.filename = filename
         self._nodes = nodes
         self._bindings: Optional[Bindings] = None
+        self._resolution: Any = _UNSET
 
     def nodes(self, *types: Type[ast.AST]) -> List[ast.AST]:
-        """The collected nodes of ``types``, in walk order (parents before children)."""
+        """The collected nodes of ``types``; within one type, parents come before children."""
         if len(types) == 1:
             return self._nodes.get(types[0], [])
         return [node for node_type in types for node in self._nodes.get(node_type, [])]
@@ -45,42 +87,76 @@ class FileContext:
             self._bindings = Bindings(self.nodes(ast.Import, ast.ImportFrom), self.identity)
         return self._bindings
 
+    @property
+    def resolution(self) -> Optional["FileResolution"]:
+        """Cross-file name resolution for this file; None when switched off or impossible."""
+        if self._resolution is _UNSET:
+            from flake8_ssot.resolution import for_file
+
+            self._resolution = for_file(self.registry, self.identity, self.tree, self.filename)
+        return self._resolution  # type: ignore[no-any-return]
+
+
+def _always(context: FileContext) -> bool:
+    return True
+
 
 class Rule:
-    """A rule: the node types it reads, when it is active, and the check itself."""
+    """A rule: the node types it reads, when it is active, and the check itself.
+
+    ``words(registry)`` lists what a file's text must contain for the rule to report there: each
+    item a word, or a tuple of words that must all occur; None means "cannot tell".  ``refine``
+    may look at the file's statements (imports, definitions) before expression nodes are
+    collected, and return False when the rule cannot report in this file after all.
+    """
 
     def __init__(
         self,
         name: str,
-        node_types: Tuple[Type[ast.AST], ...],
+        node_types: NodeTypes,
         check: Callable[[FileContext], Iterable[Finding]],
         active: Callable[[Registry], bool],
-        words: Callable[[Registry], Optional[Iterable[str]]],
+        words: Callable[[Registry], Optional[Iterable[Word]]],
+        refine: Callable[[FileContext], bool] = _always,
     ) -> None:
         self.name = name
         self.node_types = node_types
         self.check = check
         self.active = active
         self.words = words
+        self.refine = refine
+
+    @property
+    def needs_expressions(self) -> bool:
+        return any(node_type not in STATEMENT_TYPES for node_type in self.node_types)
 
 
 class Interest:
-    """The words a file must contain for any active rule to report in it.
+    """What a file's text must contain for a rule to report in it.
 
-    Lossless by construction: each rule lists every identifier or string fragment without which
-    it cannot match (None means "cannot tell", which disables the prefilter).
+    Lossless by construction: a rule lists every identifier or string fragment without which it
+    cannot match.  Identifiers are NFKC-normalised by the parser, so a non-ASCII text is searched
+    in its normalised form too (``ｌｅｇａｃｙ`` is ``legacy``).
     """
 
-    def __init__(self, words: Optional[FrozenSet[str]]) -> None:
-        self.words = words
+    def __init__(self, words: Optional[Iterable[Word]]) -> None:
+        if words is None:
+            self.alternatives: Optional[Tuple[Tuple[str, ...], ...]] = None
+        else:
+            found = {(word,) if isinstance(word, str) else tuple(word) for word in words}
+            self.alternatives = tuple(sorted(alt for alt in found if alt and all(alt)))
 
-    def might_match(self, text: str) -> bool:
-        if self.words is None:
+    @staticmethod
+    def searchable(text: str) -> str:
+        if text.isascii():
+            return text
+        return text + "\n" + unicodedata.normalize("NFKC", text)
+
+    def might_match(self, searchable: str) -> bool:
+        """``searchable`` as returned by :meth:`searchable`."""
+        if self.alternatives is None:
             return True
-        if not text.isascii():
-            # Identifiers are NFKC-normalised by the parser: ``ｌｅｇａｃｙ`` is ``legacy``.
-            text = text + "\n" + unicodedata.normalize("NFKC", text)
-        return any(word in text for word in self.words)
+        return any(all(word in searchable for word in alternative) for alternative in self.alternatives)
 
 
 def internal_error(where: str, error: BaseException) -> Finding:
@@ -106,41 +182,50 @@ class Engine:
             rules = ALL_RULES
         self.registry = registry
         self.rules: Tuple[Rule, ...] = tuple(rule for rule in rules if rule.active(registry))
-        self.node_types: FrozenSet[Type[ast.AST]] = frozenset(
-            node_type for rule in self.rules for node_type in rule.node_types
-        )
-        self.interest = Interest(self._words())
+        self.interests: Tuple[Interest, ...] = tuple(Interest(rule.words(registry)) for rule in self.rules)
 
-    def _words(self) -> Optional[FrozenSet[str]]:
-        words: set = set()
-        for rule in self.rules:
-            rule_words = rule.words(self.registry)
-            if rule_words is None:
-                return None
-            words.update(rule_words)
-        return frozenset(word for word in words if word)
+    def disable_prefilter(self) -> None:
+        """Check every file with every rule (the prefilter's equivalence tests use this)."""
+        self.interests = tuple(Interest(None) for _ in self.rules)
+
+    def _rules_for(self, text: Optional[str]) -> List[Rule]:
+        if text is None:
+            return list(self.rules)
+        searchable = Interest.searchable(text)
+        return [rule for rule, interest in zip(self.rules, self.interests) if interest.might_match(searchable)]
 
     def might_report(self, text: str) -> bool:
         """False when ``text`` cannot produce any finding: it need not be parsed or walked."""
-        return bool(self.rules) and self.interest.might_match(text)
+        return bool(self._rules_for(text))
 
     def check_tree(
         self,
         tree: ast.AST,
         identity: ModuleIdentity,
         text: Optional[str] = None,
+        filename: Optional[str] = None,
     ) -> List[Finding]:
-        """Every finding in one parsed file, sorted.  Never raises."""
-        if not self.rules:
-            return []
+        """Every finding in one parsed file, sorted.  Never raises.
+
+        ``text`` is the file's source; when given, rules that cannot report in it are skipped.
+        ``filename`` (as flake8 names it) lets resolution find the project's other modules when
+        no source roots are configured.
+        """
         try:
-            if text is not None and not self.interest.might_match(text):
+            rules = self._rules_for(text)
+            if not rules:
                 return []
-            context = FileContext(tree, identity, self.registry, self._collect(tree))
+            wanted = {node_type for rule in rules for node_type in rule.node_types}
+            nodes = _collect_statements(tree, wanted & STATEMENT_TYPES)
+            context = FileContext(tree, identity, self.registry, nodes, filename)
+            rules = [rule for rule in rules if rule.refine(context)]
+            expression_types = {t for rule in rules for t in rule.node_types if t not in STATEMENT_TYPES}
+            if expression_types:
+                nodes.update(_collect_all(tree, expression_types))
         except Exception as error:  # noqa: BLE001 - contain everything, report it per file
             return [internal_error("reading this file's syntax tree", error)]
         findings: List[Finding] = []
-        for rule in self.rules:
+        for rule in rules:
             produced: List[Finding] = []
             try:
                 produced.extend(rule.check(context))
@@ -149,11 +234,57 @@ class Engine:
             findings.extend(produced)
         return sorted(set(findings))
 
-    def _collect(self, tree: ast.AST) -> Dict[Type[ast.AST], List[ast.AST]]:
-        wanted = self.node_types
-        nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in wanted}
-        for node in ast.walk(tree):
-            node_type = type(node)
-            if node_type in wanted:
-                nodes[node_type].append(node)
+
+def _collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
+    """Statement nodes of ``wanted`` types, walking statement lists only (iteratively)."""
+    nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in wanted}
+    if not nodes:
         return nodes
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        found = nodes.get(type(node))
+        if found is not None:
+            found.append(node)
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if children:
+                pending.extend(reversed(children))
+    return nodes
+
+
+# Fields that never hold a node a rule reads: expression contexts and operators.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: Dict[Type[ast.AST], Tuple[str, ...]] = {}
+
+
+def _collect_all(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
+    """Nodes of ``wanted`` types anywhere in the tree, each before its descendants.
+
+    An explicit stack instead of ``ast.walk``: no recursion whatever the depth, and about half
+    the cost (no generator per node, no descent into contexts and operators).
+    """
+    nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in wanted}
+    found_for = nodes.get
+    child_fields = _CHILD_FIELDS
+    pending: List[ast.AST] = [tree]
+    push = pending.append
+    pop = pending.pop
+    while pending:
+        node = pop()
+        node_type = node.__class__
+        found = found_for(node_type)
+        if found is not None:
+            found.append(node)
+        fields = child_fields.get(node_type)
+        if fields is None:
+            fields = child_fields[node_type] = tuple(f for f in node_type._fields if f not in _LEAF_FIELDS)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        push(item)
+            elif isinstance(value, ast.AST):
+                push(value)
+    return nodes

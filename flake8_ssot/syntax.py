@@ -76,6 +76,9 @@ class Bindings:
     def _bind(self, local: str, target: str) -> None:
         self._targets.setdefault(local, set()).add(target)
 
+    def all_targets(self) -> Set[str]:
+        return {target for targets in self._targets.values() for target in targets}
+
     def targets(self, local: str) -> Set[str]:
         return self._targets.get(local, set())
 

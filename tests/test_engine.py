@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from flake8_ssot.engine import Engine, Interest, Rule
+from flake8_ssot.engine import Engine, Rule
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.plugin import SsotChecker
@@ -93,7 +93,7 @@ PREFILTER_CASES = [
 def test_prefilter_is_lossless(registry, source):
     engine = Engine(registry)
     unfiltered = Engine(registry)
-    unfiltered.interest = Interest(None)
+    unfiltered.disable_prefilter()
     tree = ast.parse(source)
     assert engine.check_tree(tree, IDENTITY, source) == unfiltered.check_tree(tree, IDENTITY, source)
 

@@ -8,7 +8,7 @@ the import already was.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set
+from typing import Iterator, List, Optional, Sequence, Set
 
 from flake8_ssot.engine import FileContext, Rule
 from flake8_ssot.findings import Finding
@@ -72,6 +72,21 @@ def check_attributes(context: FileContext) -> Iterator[Finding]:
                 break
 
 
+def _is_proper_parent(bound: str, segments: Sequence[str]) -> bool:
+    parts = bound.split(".")
+    return len(parts) < len(segments) and all(want in ("*", have) for want, have in zip(segments, parts))
+
+
+def binds_a_parent(context: FileContext) -> bool:
+    """Only a file importing a parent of something forbidden can reach it by attribute."""
+    registry = context.registry
+    patterns = [entry.pattern.segments for entry in registry.forbidden_modules]
+    patterns.extend(tuple(entry.name.split(".")) for entry in registry.forbidden_names)
+    return any(
+        _is_proper_parent(bound, segments) for bound in context.bindings.all_targets() for segments in patterns
+    )
+
+
 def _words(registry: Registry) -> Optional[Set[str]]:
     words: Set[str] = set()
     for entry in registry.forbidden_modules:
@@ -87,4 +102,5 @@ RULE = Rule(
     check=check_attributes,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
+    refine=binds_a_parent,
 )

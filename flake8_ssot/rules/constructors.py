@@ -9,9 +9,10 @@ says what it is: ``supervisor``, ``self.supervisor``, ``self._supervisor``, ``mo
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Set
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
 
-from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.engine import FileContext, Rule, Word
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import LegacyParameters, Registry
 from flake8_ssot.syntax import constant_string, dotted_text
@@ -160,11 +161,29 @@ def check_constructors(context: FileContext) -> Iterator[Finding]:
         if legacy:
             legacy = _exempt(context, legacy)
             findings.extend(_call_findings(context, node, callee, class_name, legacy))
+        if registry.resolve:  # the class the callee really is, and its real __init__ signature
+            from flake8_ssot.rules.resolved_calls import resolved_call_findings
+
+            findings.extend(resolved_call_findings(context, node, callee, legacy))
     yield from findings
 
 
-def _words(registry: Registry) -> Set[str]:
-    return set(registry.all_legacy_parameters)
+def _fragments(glob: str) -> Tuple[str, ...]:
+    """The literal parts of a class-name glob, which any matching class name contains."""
+    return tuple(part for part in re.split(r"\*|\?|\[[^\]]*\]?", glob) if part)
+
+
+def _words(registry: Registry) -> Optional[List[Word]]:
+    """A call or definition names the class (its glob's literal parts) and either the parameter
+    or, for a ``**{"supervisor": ...}`` literal whose key may be split or escaped, ``**``."""
+    words: List[Word] = []
+    for entry in registry.legacy_parameters:
+        fragments = _fragments(entry.key)
+        words.extend(fragments + (parameter,) for parameter in entry.parameters)
+        words.append(fragments + ("**",))
+        if registry.resolve:  # a resolved call may name no parameter: its class is imported
+            words.append(fragments + ("import",))
+    return words
 
 
 RULE = Rule(

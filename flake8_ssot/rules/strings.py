@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
-from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.engine import FileContext, Rule, Word
 from flake8_ssot.findings import Finding
 from flake8_ssot.names import resolve_relative
 from flake8_ssot.registry import Registry
@@ -28,9 +28,10 @@ _MOCKER_SUFFIX = "mocker"  # pytest-mock fixtures: mocker, class_mocker, module_
 _PATCH_FORMS = {"patch": "target", "patch.dict": "in_dict", "patch.multiple": "target"}
 _SYS_MODULES_METHODS = {"get", "pop", "setdefault"}
 
-# Identifiers without which no target above can be recognised: the prefilter's words, so a
-# string split across literals ("a.leg" "acy") is still found.
-CALLEE_WORDS = frozenset({"patch", "monkeypatch", "import_module", "__import__", "resolve_name", "modules"})
+# Identifiers without which no target above can be recognised: the prefilter's words.  Keyed on
+# the callee, not the string, so a string split across literals ("a.leg" "acy") or written with
+# escapes is still found.  ``sys.modules`` needs both words, however it is imported.
+CALLEE_WORDS: Tuple[Word, ...] = ("patch", "import_module", "__import__", "resolve_name", ("modules", "sys"))
 
 
 def _callee_names(context: FileContext, func: ast.AST) -> Set[str]:
@@ -166,8 +167,8 @@ def check_strings(context: FileContext) -> Iterator[Finding]:
             yield finding
 
 
-def _words(registry: Registry) -> Set[str]:
-    return set(CALLEE_WORDS)
+def _words(registry: Registry) -> Tuple[Word, ...]:
+    return CALLEE_WORDS
 
 
 RULE = Rule(
