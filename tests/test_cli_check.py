@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import version
 from pathlib import Path
-from typing import Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Tuple
 
 import pytest
 
@@ -254,4 +255,11 @@ def test_text_output_is_identical_to_flake8_select_sot(tmp_path: Path) -> None:
     )
     assert flake8.returncode == ours.returncode == 1
     assert ours.stdout.count("\n") >= 8
-    assert ours.stdout == flake8.stdout
+    if int(version("flake8").split(".")[0]) >= 6:
+        assert ours.stdout == flake8.stdout
+    else:  # flake8 5 prints files in directory-listing order; every line is still the same
+        def position(line: str) -> Tuple[str, int, int, str]:
+            path, row, col, rest = line.split(":", 3)
+            return path, int(row), int(col), rest
+
+        assert ours.stdout.splitlines() == sorted(flake8.stdout.splitlines(), key=position)
