@@ -1,0 +1,232 @@
+"""Fixing one file's text: findings, plan, rewrite, proof.
+
+1. The engine checks the text, exactly as ``check`` does.
+2. The planner turns each fixable finding into an edit, or a note saying why a person must act.
+3. LibCST applies the edits (only when there is one: other files are never re-printed).
+4. The new text must parse, and the engine must find in it only findings it found before; the
+   findings that are gone are the fixed ones.  Anything else means the rewrite is wrong: it is
+   dropped, the file keeps its text, and every finding is reported as needing a person.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import Finding
+from flake8_ssot.fix.plan import FIXABLE_CODES, Columns, Plan, Planner, Position
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.registry import Registry
+
+INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
+
+# Why findings of the codes the fixer never rewrites are left alone.
+MANUAL_BY_CODE: Dict[str, str] = {
+    "SOT201": "constructor signatures are not rewritten; remove the legacy parameter by hand",
+    "SOT202": "constructor calls are not rewritten; stop passing the legacy parameter by hand",
+    "SOT301": "class definitions are not rewritten; remove or rename the second definition",
+    "SOT302": "bindings of a canonical name are not rewritten; import the canonical class instead",
+    "SOT303": "class definitions are not rewritten; declare one canonical module and remove the others",
+    "SOT900": "flake8-ssot failed while checking this file",
+    "SOT901": "the file could not be analysed",
+}
+NOT_REWRITTEN = "not in a form the fixer rewrites; edit it by hand"
+
+
+class FixerUnavailable(Exception):
+    """LibCST is not installed."""
+
+
+def libcst_available() -> bool:
+    try:
+        import libcst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Manual:
+    """A finding the fixer left alone, and why.
+
+    ``finding`` is where it was in the original text; ``now`` where it is in the rewritten text
+    (the same finding when the file did not change).
+    """
+
+    finding: Finding
+    reason: str
+    now: Optional[Finding] = None
+
+    @property
+    def current(self) -> Finding:
+        return self.now or self.finding
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """The outcome for one file.  ``text`` is ``original`` itself when nothing changed."""
+
+    path: str
+    original: str
+    text: str
+    fixed: Tuple[Finding, ...] = ()
+    manual: Tuple[Manual, ...] = ()
+    error: Optional[str] = None
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def fix_text(
+    text: str,
+    path: str,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Optional[Engine] = None,
+    findings: Optional[Sequence[Finding]] = None,
+) -> FileFix:
+    """Fix one file's decoded text.  Never raises except :class:`FixerUnavailable`.
+
+    ``findings``, when given, are the engine's findings for ``text`` (the command line has them
+    already); they are computed otherwise.
+    """
+    engine = engine or Engine(registry)
+    if findings is None:
+        if not engine.might_report(text):
+            return FileFix(path, text, text)
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
+        findings = engine.check_tree(tree, identity, text, filename=path)
+    else:
+        tree = None
+    if not any(finding.code in FIXABLE_CODES for finding in findings):
+        return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
+    try:
+        import libcst  # noqa: F401
+    except ImportError:
+        raise FixerUnavailable(INSTALL_HINT) from None
+    if tree is None:
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
+    assert isinstance(tree, ast.Module)
+    columns = Columns(text)
+    try:
+        plan = Planner(tree, text, identity, registry).run(findings)
+    except Exception as error:  # noqa: BLE001 - a planning bug must not stop the other files
+        return _refused(path, text, findings, f"the fixer failed while planning ({type(error).__name__}: {error})")
+    if not plan.has_edits:
+        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+    return _rewrite(path, text, findings, plan, columns, registry, identity, engine)
+
+
+def _rewrite(
+    path: str,
+    text: str,
+    findings: Sequence[Finding],
+    plan: Plan,
+    columns: Columns,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Engine,
+) -> FileFix:
+    from flake8_ssot.fix.apply import apply_plan
+
+    try:
+        new_text, applied = apply_plan(text, plan, identity)
+    except Exception as error:  # noqa: BLE001 - LibCST cannot read the file, or a rewrite bug
+        reason = f"LibCST could not rewrite it ({type(error).__name__}: {_first_line(error)})"
+        return _refused(path, text, findings, reason)
+    _note_unapplied(plan, applied)
+    if new_text == text:
+        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+    try:
+        new_tree = ast.parse(new_text, filename=path)
+    except (SyntaxError, ValueError) as error:
+        return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
+    after = engine.check_tree(new_tree, identity, new_text, filename=path)
+    introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in findings)
+    if introduced:
+        example = next(iter(introduced))
+        return _refused(
+            path, text, findings, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
+        )
+    remaining: Dict[Tuple[str, str], List[Finding]] = {}
+    for finding in sorted(after):
+        remaining.setdefault(_key(finding), []).append(finding)
+    noted = set(plan.notes)
+    fixed: List[Finding] = []
+    stayed: Dict[Finding, Finding] = {}
+    # Findings with a note are the ones planned to stay: they take the remaining places first.
+    for finding in sorted(findings, key=lambda f: (columns.position(f.line, f.col) not in noted, f)):
+        places = remaining.get(_key(finding))
+        if places:
+            stayed[finding] = places.pop(0)
+        else:
+            fixed.append(finding)
+    manual = tuple(
+        Manual(item.finding, item.reason, stayed[item.finding])
+        for item in _manual(sorted(stayed), plan, columns)
+    )
+    return FileFix(path, text, new_text, fixed=tuple(sorted(fixed)), manual=manual)
+
+
+def _key(finding: Finding) -> Tuple[str, str]:
+    return finding.code, finding.text
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
+
+
+def _note_unapplied(plan: Plan, applied: object) -> None:
+    done = applied if isinstance(applied, set) else set()
+    for position in plan.imports:
+        if ("import", position) not in done:
+            plan.note(position, NOT_REWRITTEN)
+    for position in plan.strings:
+        if ("string", position) not in done:
+            plan.note(position, "the string is written in several pieces or with escapes; edit it by hand")
+    for key in plan.chains:
+        if ("chain", key) not in done:
+            plan.note(key[0], NOT_REWRITTEN)
+
+
+def _manual(findings: Sequence[Finding], plan: Plan, columns: Columns) -> Tuple[Manual, ...]:
+    result = []
+    for finding in findings:
+        reason = MANUAL_BY_CODE.get(finding.code)
+        if reason is None:
+            notes: List[str] = plan.notes.get(_position(columns, finding), [])
+            reason = _pick(notes, finding) or NOT_REWRITTEN
+        result.append(Manual(finding, reason))
+    return tuple(result)
+
+
+def _position(columns: Columns, finding: Finding) -> Position:
+    return columns.position(finding.line, finding.col)
+
+
+def _pick(notes: Sequence[str], finding: Finding) -> Optional[str]:
+    """The note about this finding: one naming what the finding names, else all of them."""
+    if not notes:
+        return None
+    if len(notes) == 1:
+        return notes[0]
+    quoted = [part for index, part in enumerate(finding.text.split("'")) if index % 2 == 1]
+    for note in notes:
+        if any(f"'{name}" in note for name in quoted):
+            return note
+    return "; ".join(notes)
+
+
+def _refused(path: str, text: str, findings: Sequence[Finding], reason: str) -> FileFix:
+    manual = tuple(Manual(f, MANUAL_BY_CODE.get(f.code, reason)) for f in findings)
+    return FileFix(path, text, text, manual=manual, error=reason)

@@ -1,0 +1,426 @@
+"""Which findings can be rewritten, and into what: decided on the ``ast`` the engine checked.
+
+The planner starts from the engine's findings (so ``fix`` and ``check`` agree on what is wrong),
+finds the node each finding is about, asks :func:`~flake8_ssot.fix.resolve.resolve` what it
+becomes, and records an edit keyed by the node's position, or a note saying why it is left for a
+person.  It knows nothing about LibCST; :mod:`flake8_ssot.fix.apply` carries the edits out.
+
+Positions are ``(line, column)`` with the column counted in characters (``ast`` counts bytes).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+
+from flake8_ssot.findings import Finding
+from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.registry import Registry
+from flake8_ssot.syntax import Bindings, constant_string, import_target
+
+Position = Tuple[int, int]
+FIXABLE_CODES = frozenset({"SOT101", "SOT102", "SOT103", "SOT104"})
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a ``from``-imported name now lives: ``from module import name``."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """An import the fixer adds: ``import module`` (``name`` None) or ``from module import name``."""
+
+    module: str
+    name: Optional[str] = None
+
+    @property
+    def binds(self) -> str:
+        return self.name if self.name is not None else self.module.partition(".")[0]
+
+
+@dataclass(frozen=True)
+class ImportEdit:
+    """New dotted names for ``import`` aliases, or new targets for ``from`` aliases, by index.
+
+    ``names`` holds, per alias in source order, what it is as written (``a.legacy`` / ``Name`` /
+    ``*``) so the edit is applied only to the statement it was planned for.  ``module`` is the
+    resolved module of a ``from`` import.
+    """
+
+    names: Tuple[str, ...]
+    new: Tuple[Union[str, Target, None], ...]
+    module: Optional[str] = None
+
+
+@dataclass
+class Plan:
+    imports: Dict[Position, ImportEdit] = field(default_factory=dict)
+    chains: Dict[Tuple[Position, str], str] = field(default_factory=dict)
+    strings: Dict[Position, Tuple[str, str]] = field(default_factory=dict)
+    additions: Dict[Position, List[ImportSpec]] = field(default_factory=dict)
+    notes: Dict[Position, List[str]] = field(default_factory=dict)
+
+    @property
+    def has_edits(self) -> bool:
+        return bool(self.imports or self.chains or self.strings)
+
+    def note(self, position: Position, reason: str) -> None:
+        reasons = self.notes.setdefault(position, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+
+class Columns:
+    """Converts ``ast`` byte columns to character columns, line by line."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _NEWLINE.split(text)
+
+    def position(self, line: int, byte_col: int) -> Position:
+        if 1 <= line <= len(self.lines):
+            source = self.lines[line - 1]
+            if not source.isascii():
+                return line, len(source.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+        return line, byte_col
+
+    def of(self, node: ast.AST) -> Position:
+        return self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+
+def dotted_parts(node: ast.AST) -> Optional[List[str]]:
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+def bound_identifiers(tree: ast.AST) -> Set[str]:
+    """Every identifier the file binds or reads anywhere: a name the fixer must not introduce."""
+    found: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name.partition(".")[0])
+        else:
+            for attribute in ("name", "rest"):  # match patterns (3.10+): MatchAs, MatchStar, MatchMapping
+                value = getattr(node, attribute, None)
+                if isinstance(value, str) and type(node).__name__.startswith("Match"):
+                    found.add(value)
+    return found
+
+
+class Planner:
+    """Plans the edits for one file."""
+
+    def __init__(self, tree: ast.Module, text: str, identity: ModuleIdentity, registry: Registry) -> None:
+        self.tree = tree
+        self.identity = identity
+        self.registry = registry
+        self.columns = Columns(text)
+        self.plan = Plan()
+        self._bindings: Optional[Bindings] = None
+        self._identifiers: Optional[Set[str]] = None
+        self._claimed: Dict[str, str] = {}
+        self._imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+        self._module_level = {id(node) for node in _module_level_imports(tree)}
+        self._imported: Set[str] = set()  # modules imported at module level, after the planned edits
+
+    # -- the entry point -------------------------------------------------------------------------
+
+    def run(self, findings: Sequence[Finding]) -> Plan:
+        wanted: Dict[str, Set[Tuple[int, int]]] = {}
+        for finding in findings:
+            if finding.code in FIXABLE_CODES:
+                wanted.setdefault(finding.code, set()).add((finding.line, finding.col))
+        statements = wanted.get("SOT101", set()) | wanted.get("SOT102", set())
+        for node in self._imports:
+            if (node.lineno, node.col_offset) in statements:
+                self._plan_import(node)
+        self._imported = self._imported_modules()
+        if "SOT103" in wanted:
+            self._plan_strings(wanted["SOT103"])
+        if "SOT104" in wanted:
+            self._plan_chains(wanted["SOT104"])
+        return self.plan
+
+    # -- import statements -----------------------------------------------------------------------
+
+    def _plan_import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        position = self.columns.of(node)
+        if isinstance(node, ast.Import):
+            new_names: List[Union[str, Target, None]] = []
+            for alias in node.names:
+                new_names.append(self._plain_alias(position, alias))
+            if any(new is not None for new in new_names):
+                names = tuple(alias.name for alias in node.names)
+                self.plan.imports[position] = ImportEdit(names, tuple(new_names))
+            return
+        base = import_target(node, self.identity)
+        if base is None:
+            return
+        targets: List[Union[str, Target, None]] = []
+        for alias in node.names:
+            if alias.name == "*":
+                targets.append(self._star(position, base))
+            else:
+                targets.append(self._from_alias(position, f"{base}.{alias.name}"))
+        if any(target is not None for target in targets):
+            names = tuple(alias.name for alias in node.names)
+            self.plan.imports[position] = ImportEdit(names, tuple(targets), base)
+
+    def _plain_alias(self, position: Position, alias: ast.alias) -> Optional[str]:
+        resolution = resolve(self.registry, self.identity, alias.name)
+        if isinstance(resolution, Refusal):
+            self.plan.note(position, resolution.reason)
+            return None
+        if resolution is None:
+            return None
+        new = resolution.apply(alias.name)
+        head, new_head = alias.name.partition(".")[0], new.partition(".")[0]
+        if alias.asname is None and head != new_head:
+            self.plan.note(
+                position,
+                f"'import {alias.name}' binds '{head}', and its replacement '{new}' lies in another "
+                f"top-level package; write 'import {new} as ...' by hand",
+            )
+            return None
+        return new
+
+    def _star(self, position: Position, base: str) -> Optional[Target]:
+        resolution = resolve(self.registry, self.identity, base)
+        if isinstance(resolution, Rewrite) and resolution.module == resolution.new:
+            return Target(resolution.apply(base), "*")
+        if isinstance(resolution, Refusal):
+            self.plan.note(position, resolution.reason)
+        elif isinstance(resolution, Rewrite):
+            self.plan.note(position, f"a star import from '{base}' cannot be moved to '{resolution.new}'")
+        else:
+            self.plan.note(position, f"a star import from '{base}' brings the legacy name in; import it explicitly")
+        return None
+
+    def _from_alias(self, position: Position, dotted: str) -> Optional[Target]:
+        resolution = resolve(self.registry, self.identity, dotted)
+        if isinstance(resolution, Refusal):
+            self.plan.note(position, resolution.reason)
+            return None
+        if resolution is None:
+            return None
+        new = resolution.apply(dotted)
+        module, _, name = new.rpartition(".")
+        if not module:
+            self.plan.note(position, f"its replacement '{new}' is a top-level module; write 'import {new}' by hand")
+            return None
+        return Target(module, name)
+
+    def _imported_modules(self) -> Set[str]:
+        """Modules the file imports at module level once the planned import edits are made."""
+        modules: Set[str] = set()
+        for node in self._imports:
+            if id(node) not in self._module_level:
+                continue
+            edit = self.plan.imports.get(self.columns.of(node))
+            if isinstance(node, ast.Import):
+                for index, alias in enumerate(node.names):
+                    new = edit.new[index] if edit is not None else None
+                    modules.add(new if isinstance(new, str) else alias.name)
+                continue
+            base = import_target(node, self.identity)
+            if base is None:
+                continue
+            for index, alias in enumerate(node.names):
+                new = edit.new[index] if edit is not None else None
+                if isinstance(new, Target):
+                    modules.add(new.module)
+                    if new.name != "*":
+                        modules.add(f"{new.module}.{new.name}")
+                else:
+                    modules.add(base)
+                    if alias.name != "*":
+                        modules.add(f"{base}.{alias.name}")
+        expanded: Set[str] = set()
+        for module in modules:
+            parts = module.split(".")
+            expanded.update(".".join(parts[:size]) for size in range(1, len(parts) + 1))
+        return expanded
+
+    # -- strings ---------------------------------------------------------------------------------
+
+    def _plan_strings(self, wanted: Set[Tuple[int, int]]) -> None:
+        seen: Set[Tuple[int, int]] = set()
+        for node in ast.walk(self.tree):  # breadth first: the outermost string expression comes first
+            if not isinstance(node, ast.expr):
+                continue
+            key = (node.lineno, node.col_offset)
+            if key not in wanted or key in seen or constant_string(node) is None:
+                continue
+            seen.add(key)
+            position = self.columns.of(node)
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                self.plan.note(position, "the string is built from several parts; edit it by hand")
+                continue
+            new = self._new_string(position, node.value)
+            if new is not None:
+                self.plan.strings[position] = (node.value, new)
+
+    def _new_string(self, position: Position, value: str) -> Optional[str]:
+        if value.startswith("."):
+            self.plan.note(position, "a relative module name; edit it by hand")
+            return None
+        module, colon, obj = value.partition(":")
+        dotted = f"{module}.{obj}" if colon else value
+        resolution = resolve(self.registry, self.identity, dotted)
+        if isinstance(resolution, Refusal):
+            self.plan.note(position, resolution.reason)
+            return None
+        if resolution is None:
+            self.plan.note(position, "the legacy reference is split across several arguments; edit it by hand")
+            return None
+        if not colon:
+            return resolution.apply(value)
+        old_size, module_size = resolution.old.count(".") + 1, module.count(".") + 1
+        if old_size <= module_size:
+            new_module = resolution.new + module[len(resolution.old) :]
+            return f"{new_module}:{obj}"
+        if old_size == module_size + 1:
+            new_module, _, name = resolution.new.rpartition(".")
+            rest = dotted[len(resolution.old) :]
+            return f"{new_module}:{name}{rest}"
+        self.plan.note(position, "the 'module:name' string cannot be split around the replacement; edit it by hand")
+        return None
+
+    # -- attribute chains ------------------------------------------------------------------------
+
+    @property
+    def bindings(self) -> Bindings:
+        if self._bindings is None:
+            self._bindings = Bindings(self._imports, self.identity)
+        return self._bindings
+
+    @property
+    def identifiers(self) -> Set[str]:
+        if self._identifiers is None:
+            self._identifiers = bound_identifiers(self.tree)
+        return self._identifiers
+
+    def _plan_chains(self, wanted: Set[Tuple[int, int]]) -> None:
+        for node in _maximal_chains(self.tree):
+            if (node.lineno, node.col_offset) not in wanted:
+                continue
+            parts = dotted_parts(node)
+            if parts is None:
+                continue
+            self._plan_chain(self.columns.of(node), parts)
+
+    def _plan_chain(self, position: Position, parts: List[str]) -> None:
+        head, rest = parts[0], parts[1:]
+        for bound in sorted(self.bindings.targets(head)):
+            qualified = ".".join([bound, *rest])
+            resolution = resolve(self.registry, self.identity, qualified)
+            if resolution is None:
+                continue
+            if isinstance(resolution, Refusal):
+                self.plan.note(position, resolution.reason)
+                return
+            if not resolution.old.startswith(bound + "."):
+                continue
+            size = 1 + resolution.old.count(".") - bound.count(".")
+            written = ".".join(parts[:size])
+            replacement = self._chain_replacement(position, head, bound, resolution)
+            if replacement is not None:
+                self.plan.chains[(position, written)] = replacement
+            return
+
+    def _chain_replacement(self, position: Position, head: str, bound: str, rewrite: Rewrite) -> Optional[str]:
+        binder = self._binder(head, bound)
+        if binder is None:
+            self.plan.note(position, f"'{head}' is bound in a way the fixer does not follow; edit it by hand")
+            return None
+        where = self.columns.of(binder)
+        plain = isinstance(binder, ast.Import) and bound == head
+        if plain and rewrite.new.partition(".")[0] == head:
+            # ``import a.x`` then ``a.legacy.X``: keep the head, make sure the new module is imported.
+            if rewrite.module not in self._imported:
+                self._add(where, ImportSpec(rewrite.module))
+            return rewrite.new
+        module, _, name = rewrite.new.rpartition(".")
+        spec = ImportSpec(module, name) if module else ImportSpec(name)
+        owner = self._claimed.get(spec.binds)
+        if owner is None and spec.binds in self.identifiers:
+            self.plan.note(
+                position,
+                f"the replacement would be imported as '{spec.binds}', a name this file already uses; edit it by hand",
+            )
+            return None
+        if owner is not None and owner != rewrite.new:
+            self.plan.note(position, f"'{spec.binds}' would stand for two replacements; edit it by hand")
+            return None
+        self._claimed[spec.binds] = rewrite.new
+        self._add(where, spec)
+        return spec.binds
+
+    def _binder(self, head: str, bound: str) -> Optional[Union[ast.Import, ast.ImportFrom]]:
+        """The first import statement binding ``head`` to ``bound``."""
+        for node in sorted(self._imports, key=lambda item: (item.lineno, item.col_offset)):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.partition(".")[0]
+                    target = alias.name if alias.asname else local
+                    if local == head and target == bound:
+                        return node
+            else:
+                base = import_target(node, self.identity)
+                for alias in node.names:
+                    if base is not None and (alias.asname or alias.name) == head and f"{base}.{alias.name}" == bound:
+                        return node
+        return None
+
+    def _add(self, where: Position, spec: ImportSpec) -> None:
+        specs = self.plan.additions.setdefault(where, [])
+        if spec not in specs:
+            specs.append(spec)
+
+
+def _module_level_imports(tree: ast.Module) -> Iterator[ast.AST]:
+    """Import statements that run when the module is imported (not inside functions or classes)."""
+    pending: List[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.expr)):
+            continue
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _maximal_chains(tree: ast.AST) -> Iterator[ast.Attribute]:
+    inner: Set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in inner:
+            current: ast.AST = node.value
+            while isinstance(current, ast.Attribute):
+                inner.add(id(current))
+                current = current.value
+            yield node

@@ -1,0 +1,100 @@
+"""What a forbidden dotted reference becomes: the registry's answer, with no syntax involved.
+
+A forbidden *name* with a replacement is rewritten: the entry ``a.legacy.Name = a.canonical.Name``
+says that one object replaces another.  A forbidden *module* is rewritten only when its entry is
+marked ``[pure-move]``: a module replacement alone says where new code should go, not that the
+two modules have the same API.  Everything else is refused with the reason a person needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.registry import Registry
+
+# A rewritten name may land inside another forbidden entry (``a.legacy.sub`` moves to
+# ``a.canonical.sub``, which is forbidden too); follow at most this many moves.
+_MAX_MOVES = 8
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """``old`` (a prefix of the reference, at segment boundaries) becomes ``new``.
+
+    ``module`` is the module that must be imported for ``new`` to exist at run time: the
+    replacement module itself, or the module holding a replacement name.
+    """
+
+    old: str
+    new: str
+    module: str
+
+    def apply(self, dotted: str) -> str:
+        return self.new + dotted[len(self.old) :]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a reference is left for a person."""
+
+    reason: str
+
+
+Resolution = Union[Rewrite, Refusal, None]
+
+
+def resolve(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolution:
+    """The rewrite of the forbidden prefix of ``dotted``; a Refusal; None when nothing is forbidden.
+
+    Names are looked up before modules: ``a.legacy.Name = a.canonical.Name`` is more precise than
+    the entry for ``a.legacy``.  The result is followed until it names nothing forbidden, so one
+    run of the fixer leaves nothing another run would change.
+    """
+    first = _step(registry, identity, dotted)
+    if not isinstance(first, Rewrite):
+        return first
+    last = first
+    current = first.apply(dotted)
+    for _ in range(_MAX_MOVES):
+        step = _step(registry, identity, current)
+        if step is None:
+            return _combine(first, last, dotted, current)
+        if isinstance(step, Refusal):
+            return Refusal(f"its replacement '{current}' is forbidden too: {step.reason}")
+        last = step
+        current = step.apply(current)
+    return Refusal(f"its replacements do not end (reached '{current}')")
+
+
+def _combine(first: Rewrite, last: Rewrite, dotted: str, final: str) -> Rewrite:
+    """One rewrite from the original forbidden prefix to the end of the chain of moves."""
+    if first is last:
+        return first
+    tail = dotted[len(first.old) :]
+    if final.endswith(tail) and len(final) - len(tail) >= len(last.module):
+        return Rewrite(first.old, final[: len(final) - len(tail)], last.module)
+    # A later move rewrote part of the tail too: the whole reference is the unit.
+    return Rewrite(dotted, final, last.module)
+
+
+def _step(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolution:
+    name = registry.forbidden_name_for(dotted)
+    if name is not None and not name.exempts(identity):
+        if name.replacement:
+            return Rewrite(name.name, name.replacement, name.replacement.rpartition(".")[0])
+        return Refusal(f"legacy name '{name.name}' has no replacement declared")
+    hit = registry.forbidden_module_for(dotted)
+    if hit is not None:
+        entry, matched = hit
+        if entry.exempts(identity):
+            return None
+        if not entry.replacement:
+            return Refusal(f"legacy module '{matched}' has no replacement declared")
+        if not entry.pure_move:
+            return Refusal(
+                f"'{entry.key} = {entry.replacement}' is not marked [pure-move], so the modules' APIs may differ"
+            )
+        return Rewrite(matched, entry.replacement, entry.replacement)
+    return None
