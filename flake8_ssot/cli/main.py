@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.cli import baseline as baselines
-from flake8_ssot.cli import duplicates
+from flake8_ssot.cli import duplicates, fixing
 from flake8_ssot.cli.analyse import FileResult, Located
 from flake8_ssot.cli.cache import Cache
 from flake8_ssot.cli.discovery import discover
@@ -24,7 +24,7 @@ from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "duplicates", "baseline")
+COMMANDS = ("check", "duplicates", "baseline", "fix")
 
 
 class UsageError(Exception):
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"baseline file (default: the configured ssot-baseline, else {baselines.DEFAULT_NAME})",
     )
+
+    fixer = commands.add_parser("fix", parents=[common], help="rewrite legacy references to their replacements")
+    fixing.add_arguments(fixer)
     return parser
 
 
@@ -124,6 +127,8 @@ def _run(options: argparse.Namespace) -> int:
         return _duplicates(options, project, files)
     if options.command == "baseline":
         return _baseline(options, project, files)
+    if options.command == "fix":
+        return fixing.run(options, project, files, _results)
     return _check(options, project, files)
 
 

@@ -1,0 +1,158 @@
+"""``flake8-ssot fix``: the command around :mod:`flake8_ssot.fix`.
+
+The files are found, configured and checked exactly as for ``check`` (same discovery, cache and
+workers); only files with a finding the fixer may rewrite are read again and handed to
+:func:`~flake8_ssot.fix.fix_text`.  A file is written only when its text changed, through a
+temporary file in its own directory, keeping its encoding (BOM, coding cookie), line endings and
+permissions.
+
+Exit codes: with ``--diff``, 1 when there is something to change, else 0; in place, 1 when
+findings that need a person remain, else 0; 2 for usage, configuration, LibCST or write errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import stat
+import sys
+import tempfile
+import tokenize
+from typing import Callable, List, Sequence, TextIO
+
+from flake8_ssot.cli.analyse import FileResult, Unreadable, decode, read_bytes
+from flake8_ssot.cli.project import Project
+from flake8_ssot.engine import Engine
+from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, fix_text, libcst_available
+from flake8_ssot.fix.core import MANUAL_BY_CODE
+from flake8_ssot.fix.plan import FIXABLE_CODES
+from flake8_ssot.fix.summary import Totals, describe, unified_diff
+from flake8_ssot.location import identify
+from flake8_ssot.registry import Registry
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+Results = Callable[[argparse.Namespace, Project, Sequence[str], bool, bool], List[FileResult]]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of the changes instead of writing them; exit 1 when there is one",
+    )
+
+
+def run(options: argparse.Namespace, project: Project, files: Sequence[str], results_of: Results) -> int:
+    """Fix ``files``.  ``results_of`` is the command's checker (findings per file, cached, in parallel)."""
+    if not libcst_available():
+        sys.stderr.write(f"flake8-ssot: error: {INSTALL_HINT}\n")
+        return EXIT_ERROR
+    registry = project.registry
+    results = results_of(options, project, files, True, False)
+    engine = Engine(registry)
+    report: TextIO = sys.stderr if options.diff else sys.stdout
+    totals = Totals()
+    failed_writes = 0
+    changed = False
+    for result in results:
+        if not result.located:
+            continue
+        codes = {item.finding.code for item in result.located}
+        if codes & FIXABLE_CODES and "SOT901" not in codes:
+            outcome = _fix_file(result.path, registry, engine)
+        else:
+            outcome = _unfixable(result)
+        if outcome.changed:
+            changed = True
+            if options.diff:
+                sys.stdout.write(unified_diff(outcome, _label(outcome.path)))
+            else:
+                try:
+                    write_preserving(outcome.path, outcome.original, outcome.text)
+                except (OSError, UnicodeEncodeError, Unreadable) as error:
+                    failed_writes += 1
+                    outcome = FileFix(
+                        outcome.path,
+                        outcome.original,
+                        outcome.original,
+                        manual=outcome.manual,
+                        error=f"cannot write it ({_reason(error)})",
+                    )
+        totals.add(outcome)
+        for line in describe(outcome, written=not options.diff):
+            report.write(line + "\n")
+    report.write(totals.sentence(diff=options.diff) + "\n")
+    sys.stdout.flush()
+    if failed_writes:
+        return EXIT_ERROR
+    if options.diff:
+        return EXIT_FINDINGS if changed else EXIT_CLEAN
+    return EXIT_FINDINGS if totals.manual or totals.refused else EXIT_CLEAN
+
+
+def _fix_file(path: str, registry: Registry, engine: Engine) -> FileFix:
+    try:
+        text = decode(read_bytes(path))
+    except Unreadable as error:
+        return FileFix(path, "", "", error=str(error))
+    identity = identify(path, registry.source_roots)
+    return fix_text(text, path, registry, identity, engine)
+
+
+def _unfixable(result: FileResult) -> FileFix:
+    manual = []
+    for item in result.located:
+        reason = MANUAL_BY_CODE.get(item.finding.code, "not in a form the fixer rewrites; edit it by hand")
+        if item.finding.code == "SOT901":
+            reason = "the file could not be analysed, so nothing in it was fixed"
+        manual.append(Manual(item.finding, reason))
+    return FileFix(result.path, "", "", manual=tuple(manual))
+
+
+def _label(path: str) -> str:
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    return relative.replace(os.sep, "/")
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
+
+
+def encoding_of(data: bytes) -> str:
+    """The encoding Python read ``data`` with (``utf-8-sig`` keeps a BOM when writing back)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return "utf-8"
+    return encoding
+
+
+def write_preserving(path: str, original: str, text: str) -> None:
+    """Replace ``path``'s content with ``text`` in the file's own encoding, atomically.
+
+    The file is re-read first: if it no longer holds ``original`` (edited meanwhile), nothing is
+    written.  A symlink is followed, so the link stays a link.  Permissions are kept.
+    """
+    target = os.path.realpath(path)
+    data = read_bytes(target) if os.path.exists(target) else b""
+    if decode(data) != original:
+        raise OSError(0, "it changed while being fixed")
+    encoded = text.encode(encoding_of(data))
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    directory = os.path.dirname(target) or "."
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".flake8-ssot-fix-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(encoded)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
