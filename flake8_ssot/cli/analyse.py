@@ -98,9 +98,12 @@ def decode(data: bytes) -> str:
     """The text as Python reads it: BOM, then PEP 263 coding cookie, else UTF-8."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
     except SyntaxError as error:  # unknown encoding, BOM contradicting the cookie
-        raise Unreadable(f"cannot decode it ({error.msg})") from None
+        if not error.msg.startswith("invalid or missing encoding declaration"):
+            raise Unreadable(f"cannot decode it ({error.msg})") from None
+        encoding = "utf-8"  # no cookie, and line 1 or 2 is not UTF-8: name the byte below
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 1].hex()

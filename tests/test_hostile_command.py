@@ -1,0 +1,183 @@
+"""Hostile sources and file systems through ``flake8-ssot check``: every file is either checked
+or reported as SOT901, other files' findings are all reported, the run never blocks or crashes,
+and the output does not depend on ``-j`` or on the cache being warm or cold."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Sequence
+
+import pytest
+
+from flake8_ssot.cli import main as cli_main
+from hostile_inputs import CONFIG, big_cases, by_file, command_outcome, matches, source_cases, write_cases
+
+CASES = source_cases()
+POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symlinks")
+
+
+def run_cli(args: Sequence[str], cwd: Path, timeout: float = 300) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_ssot", *args],
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+# Special files next to the battery: (path, expected SOT901 message fragment).
+SPECIAL = [
+    ("app/fifo.py", "not a regular file (a FIFO)"),
+    ("app/self_loop.py", "cannot read it (Too many levels of symbolic links)"),
+    ("app/dangling.py", "cannot read it (No such file or directory)"),
+    ("app/device.py", "not a regular file (a character device)"),
+]
+
+
+def _special_files(root: Path) -> None:
+    app = root / "app"
+    os.mkfifo(app / "fifo.py")  # opening it for reading would block forever
+    os.symlink("self_loop.py", app / "self_loop.py")
+    os.symlink("missing.py", app / "dangling.py")
+    os.symlink(os.devnull, app / "device.py")
+    os.symlink("..", app / "loop")  # a directory symlink loop: never followed
+    (app / "dir.py").mkdir()  # a directory named like a module file is walked, not read
+    (app / "dir.py" / "inner.py").write_text("import app.legacy\n", encoding="utf-8")
+    (app / "linked_good.py").symlink_to("good.py")  # a file symlink is read through
+
+
+@pytest.fixture(scope="module")
+def battery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile_command")
+    write_cases(root, CASES)
+    if hasattr(os, "mkfifo"):
+        _special_files(root)
+    return root
+
+
+def _assert_battery(output: str) -> None:
+    reported = by_file(output)
+    wrong = {}
+    for case in CASES:
+        outcome = command_outcome(case)
+        found = reported.pop(os.path.normpath(case.path), [])
+        if not matches(outcome, found):
+            wrong[case.path] = (outcome, [item[:3] for item in found], [item[3] for item in found if item[2] == "SOT901"])
+    assert wrong == {}
+    if hasattr(os, "mkfifo"):
+        for path, fragment in SPECIAL:
+            found = reported.pop(path)
+            assert [item[:3] for item in found] == [(1, 1, "SOT901")], path
+            assert fragment in found[0][3], path
+        assert [item[:3] for item in reported.pop("app/dir.py/inner.py")] == [(1, 1, "SOT101")]
+        assert [item[:3] for item in reported.pop("app/linked_good.py")] == [(1, 1, "SOT101")]
+    assert reported == {}
+    assert "SOT900" not in output
+
+
+def test_every_file_is_checked_or_reported_and_nothing_blocks(battery: Path) -> None:
+    result = run_cli(["check", "--no-cache", "-j", "2"], battery)
+    assert (result.returncode, result.stderr) == (1, "")
+    _assert_battery(result.stdout)
+
+
+def test_output_does_not_depend_on_jobs_or_the_cache(battery: Path) -> None:
+    """-j 1 / 3, cold cache, warm cache, no cache: byte-identical reports, in every format."""
+    reference = run_cli(["check", "--no-cache", "-j", "1"], battery)
+    _assert_battery(reference.stdout)
+    runs = {
+        "cold -j3": run_cli(["check", "-j", "3"], battery),
+        "warm -j1": run_cli(["check", "-j", "1"], battery),
+        "warm -j2": run_cli(["check", "-j", "2"], battery),
+    }
+    for name, result in runs.items():
+        assert (result.returncode, result.stderr, result.stdout) == (1, "", reference.stdout), name
+    sarif = {jobs: run_cli(["check", "--format", "sarif", "-j", jobs], battery).stdout for jobs in ("1", "2")}
+    assert sarif["1"] == sarif["2"]
+
+
+def _main(args: List[str], root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.chdir(root)
+    code = cli_main.main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _small_project(root: Path) -> None:
+    write_cases(root, [case for case in CASES if case.path in ("app/__init__.py", "app/good.py", "app/crlf.py")])
+
+
+def test_an_unreadable_file_is_reported_and_the_others_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The suite may run as root, who can read a mode-000 file: refuse the open instead.
+    _small_project(tmp_path)
+    real_open = os.open
+
+    def refusing(path: str, flags: int, *args: object) -> int:
+        if os.path.basename(path) == "crlf.py":
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refusing)
+    code, out, err = _main(["check", "--no-cache", "-j", "1"], tmp_path, monkeypatch, capsys)
+    assert (code, err) == (1, "")
+    assert out == (
+        "./app/crlf.py:1:1: SOT901 file could not be analysed: cannot read it (Permission denied); it was not checked\n"
+        "./app/good.py:1:1: SOT101 import of legacy module 'app.legacy'; use 'app.core'\n"
+    )
+
+
+def test_a_file_removed_during_the_run_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _small_project(tmp_path)
+    discover = cli_main.discover
+
+    def discover_then_remove(*args: object, **kwargs: object) -> List[str]:
+        files = discover(*args, **kwargs)  # type: ignore[arg-type]
+        os.remove(tmp_path / "app" / "crlf.py")
+        return files
+
+    monkeypatch.setattr(cli_main, "discover", discover_then_remove)
+    code, out, err = _main(["check", "--no-cache", "-j", "1"], tmp_path, monkeypatch, capsys)
+    assert (code, err) == (1, "")
+    assert out == (
+        "./app/crlf.py:1:1: SOT901 file could not be analysed: cannot read it (No such file or directory); "
+        "it was not checked\n"
+        "./app/good.py:1:1: SOT101 import of legacy module 'app.legacy'; use 'app.core'\n"
+    )
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    """1 when any file has a finding, SOT901 included; 0 for a clean tree; 2 for a usage error."""
+    (tmp_path / "setup.cfg").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "clean.py").write_text("x = 1\n", encoding="utf-8")
+    assert (run_cli(["check", "--no-cache"], tmp_path).returncode, run_cli(["check"], tmp_path).stdout) == (0, "")
+    (tmp_path / "broken.py").write_bytes(b"x = '\xff'\n")
+    result = run_cli(["check", "--no-cache"], tmp_path)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == (
+        "./broken.py:1:1: SOT901 file could not be analysed: cannot decode it as utf-8 (byte 0xff on line 1); "
+        "it was not checked\n"
+    )
+    missing = run_cli(["check", "--no-cache", "nowhere.py"], tmp_path)
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == "flake8-ssot: error: no such file or directory: nowhere.py\n"
+
+
+@pytest.mark.slow
+def test_big_files(tmp_path: Path) -> None:
+    cases = big_cases()
+    write_cases(tmp_path, cases)
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    result = run_cli(["check", "--no-cache", "-j", "2"], tmp_path, timeout=600)
+    assert result.stderr == ""
+    reported = by_file(result.stdout)
+    for case in cases:
+        assert sorted(item[:3] for item in reported.get(case.path, [])) == list(case.findings), case.path
