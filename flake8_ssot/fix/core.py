@@ -107,10 +107,6 @@ def fix_text(
         tree = None
     if not any(finding.code in FIXABLE_CODES for finding in findings):
         return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
-    try:
-        import libcst  # noqa: F401
-    except ImportError:
-        raise FixerUnavailable(INSTALL_HINT) from None
     if tree is None:
         try:
             tree = ast.parse(text, filename=path)
@@ -124,6 +120,8 @@ def fix_text(
         return _refused(path, text, findings, f"the fixer failed while planning ({type(error).__name__}: {error})")
     if not plan.has_edits:
         return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+    if not libcst_available():
+        raise FixerUnavailable(INSTALL_HINT)
     return _rewrite(path, text, findings, plan, columns, registry, identity, engine)
 
 

@@ -107,12 +107,52 @@ def dotted_parts(node: ast.AST) -> Optional[List[str]]:
     return parts
 
 
-def bound_identifiers(tree: ast.AST) -> Set[str]:
-    """Every identifier the file binds or reads anywhere: a name the fixer must not introduce."""
+def _import_locals(node: ast.AST) -> Set[str]:
+    if isinstance(node, ast.Import):
+        return {alias.asname or alias.name.partition(".")[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {alias.asname or alias.name for alias in node.names if alias.name != "*"}
+    return set()
+
+
+class _Scopes:
+    """Which function or class body each node runs in (None: the module)."""
+
+    _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._parent: Dict[int, Optional[ast.AST]] = {id(tree): None}
+        for node in ast.walk(tree):
+            scope = node if isinstance(node, self._SCOPES) else self._parent.get(id(node))
+            for child in ast.iter_child_nodes(node):
+                self._parent[id(child)] = scope
+
+    def scope_of(self, node: ast.AST) -> Optional[ast.AST]:
+        return self._parent.get(id(node))
+
+    def visible_from(self, node: ast.AST) -> List[Optional[ast.AST]]:
+        """The scopes whose names ``node`` sees, innermost first; class bodies only directly."""
+        scopes: List[Optional[ast.AST]] = []
+        scope = self.scope_of(node)
+        while scope is not None:
+            if not isinstance(scope, ast.ClassDef) or not scopes:
+                scopes.append(scope)
+            scope = self.scope_of(scope)
+        scopes.append(None)
+        return scopes
+
+
+def bound_identifiers(tree: ast.AST, imports: bool = True) -> Set[str]:
+    """Every identifier the file binds or reads anywhere: a name the fixer must not introduce.
+
+    With ``imports=False``, only names bound by something other than an import (assignments,
+    definitions, parameters, ...) and read names are left out too.
+    """
     found: Set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            found.add(node.id)
+            if imports or not isinstance(node.ctx, ast.Load):
+                found.add(node.id)
         elif isinstance(node, ast.arg):
             found.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -121,7 +161,7 @@ def bound_identifiers(tree: ast.AST) -> Set[str]:
             found.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             found.add(node.name)
-        elif isinstance(node, ast.alias):
+        elif isinstance(node, ast.alias) and imports:
             found.add(node.asname or node.name.partition(".")[0])
         else:
             for attribute in ("name", "rest"):  # match patterns (3.10+): MatchAs, MatchStar, MatchMapping
@@ -146,6 +186,8 @@ class Planner:
         self._imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
         self._module_level = {id(node) for node in _module_level_imports(tree)}
         self._imported: Set[str] = set()  # modules imported at module level, after the planned edits
+        self._assigned_names: Optional[Set[str]] = None
+        self._scope_of: Dict[int, Optional[ast.AST]] = {}
 
     # -- the entry point -------------------------------------------------------------------------
 
@@ -325,15 +367,17 @@ class Planner:
         return self._identifiers
 
     def _plan_chains(self, wanted: Set[Tuple[int, int]]) -> None:
+        scopes = _Scopes(self.tree)
+        self._scope_of = {id(node): scopes.scope_of(node) for node in self._imports}
         for node in _maximal_chains(self.tree):
             if (node.lineno, node.col_offset) not in wanted:
                 continue
             parts = dotted_parts(node)
             if parts is None:
                 continue
-            self._plan_chain(self.columns.of(node), parts)
+            self._plan_chain(self.columns.of(node), parts, node, scopes)
 
-    def _plan_chain(self, position: Position, parts: List[str]) -> None:
+    def _plan_chain(self, position: Position, parts: List[str], node: ast.Attribute, scopes: "_Scopes") -> None:
         head, rest = parts[0], parts[1:]
         for bound in sorted(self.bindings.targets(head)):
             qualified = ".".join([bound, *rest])
@@ -347,16 +391,22 @@ class Planner:
                 continue
             size = 1 + resolution.old.count(".") - bound.count(".")
             written = ".".join(parts[:size])
-            replacement = self._chain_replacement(position, head, bound, resolution)
-            if replacement is not None:
-                self.plan.chains[(position, written)] = replacement
+            binder = self._binder(head, bound, scopes.visible_from(node))
+            if binder is None:
+                self.plan.note(position, f"'{head}' is not imported where the chain is used; edit it by hand")
+                return
+            replacement = self._chain_replacement(position, head, bound, resolution, binder)
+            if replacement is None:
+                return
+            if size == len(parts) and "." not in replacement and not isinstance(node.ctx, ast.Load):
+                self.plan.note(position, "the chain is assigned to or deleted; edit it by hand")
+                return
+            self.plan.chains[(position, written)] = replacement
             return
 
-    def _chain_replacement(self, position: Position, head: str, bound: str, rewrite: Rewrite) -> Optional[str]:
-        binder = self._binder(head, bound)
-        if binder is None:
-            self.plan.note(position, f"'{head}' is bound in a way the fixer does not follow; edit it by hand")
-            return None
+    def _chain_replacement(
+        self, position: Position, head: str, bound: str, rewrite: Rewrite, binder: ast.AST
+    ) -> Optional[str]:
         where = self.columns.of(binder)
         plain = isinstance(binder, ast.Import) and bound == head
         if plain and rewrite.new.partition(".")[0] == head:
@@ -366,34 +416,60 @@ class Planner:
             return rewrite.new
         module, _, name = rewrite.new.rpartition(".")
         spec = ImportSpec(module, name) if module else ImportSpec(name)
-        owner = self._claimed.get(spec.binds)
-        if owner is None and spec.binds in self.identifiers:
+        local = spec.binds
+        owner = self._claimed.get(local)
+        if owner is not None:
+            if owner != rewrite.new:
+                self.plan.note(position, f"'{local}' would stand for two replacements; edit it by hand")
+                return None
+        elif self._imports_exactly(local, rewrite.new):
+            self._claimed[local] = rewrite.new
+            return local  # the file already imports the replacement under that name
+        elif local in self.identifiers:
             self.plan.note(
                 position,
-                f"the replacement would be imported as '{spec.binds}', a name this file already uses; edit it by hand",
+                f"the replacement would be imported as '{local}', a name this file already uses; edit it by hand",
             )
             return None
-        if owner is not None and owner != rewrite.new:
-            self.plan.note(position, f"'{spec.binds}' would stand for two replacements; edit it by hand")
-            return None
-        self._claimed[spec.binds] = rewrite.new
+        self._claimed[local] = rewrite.new
         self._add(where, spec)
-        return spec.binds
+        return local
 
-    def _binder(self, head: str, bound: str) -> Optional[Union[ast.Import, ast.ImportFrom]]:
-        """The first import statement binding ``head`` to ``bound``."""
+    def _imports_exactly(self, local: str, target: str) -> bool:
+        """``local`` is bound only by module-level imports of ``target``, and by nothing else."""
+        if self.bindings.targets(local) != {target} or local in self._assigned:
+            return False
+        binders = [node for node in self._imports if local in _import_locals(node)]
+        return all(id(node) in self._module_level for node in binders)
+
+    @property
+    def _assigned(self) -> Set[str]:
+        if self._assigned_names is None:
+            self._assigned_names = bound_identifiers(self.tree, imports=False)
+        return self._assigned_names
+
+    def _binder(
+        self, head: str, bound: str, visible: Sequence[Optional[ast.AST]]
+    ) -> Optional[Union[ast.Import, ast.ImportFrom]]:
+        """The import binding ``head`` to ``bound`` in the innermost scope visible from the use."""
+        found: Dict[int, Union[ast.Import, ast.ImportFrom]] = {}
         for node in sorted(self._imports, key=lambda item: (item.lineno, item.col_offset)):
             if isinstance(node, ast.Import):
-                for alias in node.names:
-                    local = alias.asname or alias.name.partition(".")[0]
-                    target = alias.name if alias.asname else local
-                    if local == head and target == bound:
-                        return node
+                binds = any(
+                    (alias.asname or alias.name.partition(".")[0]) == head
+                    and (alias.name if alias.asname else head) == bound
+                    for alias in node.names
+                )
             else:
                 base = import_target(node, self.identity)
-                for alias in node.names:
-                    if base is not None and (alias.asname or alias.name) == head and f"{base}.{alias.name}" == bound:
-                        return node
+                binds = base is not None and any(
+                    (alias.asname or alias.name) == head and f"{base}.{alias.name}" == bound for alias in node.names
+                )
+            if binds:
+                found.setdefault(id(self._scope_of.get(id(node))), node)
+        for scope in visible:
+            if id(scope) in found:
+                return found[id(scope)]
         return None
 
     def _add(self, where: Position, spec: ImportSpec) -> None:

@@ -69,14 +69,24 @@ def resolve(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolu
 
 
 def _combine(first: Rewrite, last: Rewrite, dotted: str, final: str) -> Rewrite:
-    """One rewrite from the original forbidden prefix to the end of the chain of moves."""
+    """One rewrite from the original forbidden prefix to the end of the chain of moves.
+
+    The segments the moves left alone at the end stay out of the rewrite, as far as the prefix
+    still covers the first forbidden entry and the new prefix still names the final module.
+    """
     if first is last:
         return first
-    tail = dotted[len(first.old) :]
-    if final.endswith(tail) and len(final) - len(tail) >= len(last.module):
-        return Rewrite(first.old, final[: len(final) - len(tail)], last.module)
-    # A later move rewrote part of the tail too: the whole reference is the unit.
-    return Rewrite(dotted, final, last.module)
+    old_parts, new_parts = dotted.split("."), final.split(".")
+    keep_old, keep_new = first.old.count(".") + 1, last.module.count(".") + 1
+    common = 0
+    while (
+        len(old_parts) - common > keep_old
+        and len(new_parts) - common > keep_new
+        and old_parts[-1 - common] == new_parts[-1 - common]
+    ):
+        common += 1
+    end = len(old_parts) - common
+    return Rewrite(".".join(old_parts[:end]), ".".join(new_parts[: len(new_parts) - common]), last.module)
 
 
 def _step(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolution:
