@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from typing import Dict, Mapping, Optional, Sequence, Set
 
 from flake8_ssot.config.build import build_registry
-from flake8_ssot.config.ini import config_files, line_of, parse_values, read_files, unknown_keys
+from flake8_ssot.config.ini import (
+    config_files,
+    ignored_siblings,
+    line_of,
+    parse_values,
+    read_files,
+    unknown_keys,
+)
 from flake8_ssot.config.keys import BY_INI, TOML_TABLE
 from flake8_ssot.config.problems import ConfigError, Problem, Problems, Where, display_path
 from flake8_ssot.config.raw import RawConfig
@@ -43,6 +50,14 @@ def load_registry(
     problems = Problems()
     files = config_files(request.cwd, request.config, request.append, request.isolated)
     merged, origins = read_files(files, problems)
+    if files and request.config is None:
+        for file, key, value, text in ignored_siblings(files[0]):
+            problems.add(
+                Where(file, key, line_of(text, key)),
+                value,
+                f"ignored: flake8 reads only {display_path(files[0])} here (the first of setup.cfg, tox.ini, "
+                ".flake8 with a [flake8] section); move the key there",
+            )
     for key, suggestion in unknown_keys(origins, known_ini_keys or set()):
         file, text = origins[key]
         hint = f"; did you mean '{suggestion}'?" if suggestion else "; known keys: " + ", ".join(BY_INI)

@@ -60,6 +60,25 @@ def _is_flake8_config(cfg_path: str) -> bool:
     return SECTION in parser or "flake8:local-plugins" in parser
 
 
+def ignored_siblings(chosen: str) -> List[Tuple[str, str, str, str]]:
+    """``ssot`` keys in the other candidate files next to ``chosen``, which flake8 never reads.
+
+    flake8 reads only the first of setup.cfg / tox.ini / .flake8 with a ``[flake8]`` section: a
+    registry written into another one would silently do nothing.  Returns (file, key, value, text).
+    """
+    found: List[Tuple[str, str, str, str]] = []
+    directory = os.path.dirname(os.path.abspath(chosen))
+    for candidate in _CANDIDATES:
+        path = os.path.join(directory, candidate)
+        if os.path.samefile(path, chosen) if os.path.isfile(path) else True:
+            continue
+        section, text = read_section(path, Problems())
+        found.extend(
+            (path, key, value, text) for key, value in section.items() if key.replace("_", "-").startswith("ssot")
+        )
+    return found
+
+
 def config_files(start: str, config: Optional[str], append: Sequence[str], isolated: bool) -> List[str]:
     if isolated:
         return []
@@ -97,11 +116,36 @@ def read_section(path: str, problems: Problems) -> Tuple[Dict[str, str], str]:
     try:
         parser.read_string(text, source=path)
     except configparser.Error as error:
-        problems.add(Where(path, "[flake8]"), path, " ".join(str(error).split()))
+        _parser_problem(path, text, error, problems)
         return {}, text
     if not parser.has_section(SECTION):
         return {}, text
     return dict(parser.items(SECTION)), text
+
+
+def _parser_problem(path: str, text: str, error: configparser.Error, problems: Problems) -> None:
+    """One problem naming the line, key and text configparser refused (flake8 itself stops with a
+    traceback on duplicates, or skips a file it cannot parse, so the message must be ours)."""
+    lines = text.splitlines()
+
+    def shown(line: Optional[int]) -> str:
+        return lines[line - 1].strip() if line and 0 < line <= len(lines) else display_path(path)
+
+    if isinstance(error, configparser.DuplicateOptionError):
+        line = error.lineno
+        problems.add(
+            Where(path, error.option, line), shown(line), f"key given twice in section [{error.section}]; keep one"
+        )
+    elif isinstance(error, configparser.DuplicateSectionError):
+        line = error.lineno
+        problems.add(Where(path, f"[{error.section}]", line), shown(line), "section given twice; merge the two")
+    elif isinstance(error, configparser.MissingSectionHeaderError):
+        problems.add(Where(path, "[flake8]", error.lineno), shown(error.lineno), "line before any [section] header")
+    elif isinstance(error, configparser.ParsingError) and error.errors:
+        for line, _ in error.errors:
+            problems.add(Where(path, "[flake8]", line), shown(line), "not 'key = value', a comment or a continuation")
+    else:
+        problems.add(Where(path, "[flake8]"), display_path(path), " ".join(str(error).split()))
 
 
 def line_of(text: str, key: str, fragment: Optional[str] = None) -> Optional[int]:
@@ -227,8 +271,16 @@ def read_files(files: Sequence[str], problems: Problems) -> Tuple[Dict[str, str]
     origins: Dict[str, Tuple[str, str]] = {}
     for path in files:
         section, text = read_section(path, problems)
+        spelt: Dict[str, str] = {}
         for key, value in section.items():
             normal = key.replace("_", "-").lower()
+            if normal in spelt and normal.startswith("ssot"):
+                problems.add(
+                    Where(path, key, line_of(text, key)),
+                    value,
+                    f"key given twice in section [{SECTION}], also as '{spelt[normal]}'; keep one",
+                )
+            spelt[normal] = key
             merged[normal] = value
             origins[normal] = (path, text)
     return merged, origins

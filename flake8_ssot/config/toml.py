@@ -7,7 +7,7 @@ import sys
 from typing import Any, List, Optional, Tuple
 
 from flake8_ssot.config.keys import BY_NAME, FLAG, PATH, PATHS, TOML_TABLE
-from flake8_ssot.config.problems import Problems, Where, undecodable_line
+from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
 if sys.version_info >= (3, 11):
@@ -56,7 +56,7 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
         problems.add(Where(path, where.key, line), content, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
         return None
     except tomllib.TOMLDecodeError as error:
-        problems.add(where, path, f"invalid TOML: {error}")
+        problems.add(where, display_path(path), f"invalid TOML: {error}")
         return None
     table = document.get("tool", {}).get("flake8-ssot")
     if table is None:
