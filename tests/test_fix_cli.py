@@ -256,3 +256,55 @@ def test_the_command_runs_as_a_module(project):
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("--- a/app/use.py\n+++ b/app/use.py\n")
     assert result.stderr.splitlines()[-1] == "flake8-ssot: would fix 3 findings in 1 file; 0 findings need a human"
+
+
+REFERENCE = Path(__file__).parent.parent / "examples" / "reference"
+MESSAGE_HANDLER = "netra_backend.app.services.websocket.message_handler"
+
+
+def test_the_reference_case_moves_the_renamed_manager_and_leaves_the_handler_to_a_human(
+    tmp_path, monkeypatch, capsys
+):
+    project = tmp_path / "reference"
+    shutil.copytree(REFERENCE, project)
+    before = snapshot(project)
+    code, out, _ = run_main(["fix"], project, monkeypatch, capsys)
+    assert code == 1
+    after = snapshot(project)
+    assert sorted(name for name in before if before[name] != after[name]) == ["netra_backend/app/routes/chat.py"]
+    old, new = (state["netra_backend/app/routes/chat.py"][0].decode().splitlines() for state in (before, after))
+    assert [(a, b) for a, b in zip(old, new) if a != b] == [
+        (
+            "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager as Manager",
+            "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager as Manager",
+        )
+    ]
+    lines = out.splitlines()
+    assert lines[-1] == "flake8-ssot: fixed 1 finding in 1 file; 17 findings need a human"
+    handler_items = [
+        (line, why) for line, why in zip(lines, lines[1:]) if "needs a human: SOT10" in line and MESSAGE_HANDLER in line
+    ]
+    assert len(handler_items) == 6
+    assert {why for _, why in handler_items} == {
+        f"    why: '{MESSAGE_HANDLER} = netra_backend.app.websocket_core.handlers' is not marked [pure-move], "
+        "so the modules' APIs may differ"
+    }
+
+
+def test_the_marker_in_pyproject_toml_makes_a_module_move_fixable(tmp_path, monkeypatch, capsys):
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": """\
+                [tool.flake8-ssot.forbidden-modules]
+                "app.legacy" = { replacement = "app.core", pure-move = true }
+                "app.old" = { replacement = "app.new" }
+            """,
+            "app/__init__.py": "",
+            "app/use.py": "import app.legacy as legacy\nimport app.old as old\n",
+        },
+    )
+    code, out, _ = run_main(["fix"], tmp_path, monkeypatch, capsys)
+    assert code == 1
+    assert (tmp_path / "app/use.py").read_text(encoding="utf-8") == "import app.core as legacy\nimport app.old as old\n"
+    assert out.splitlines()[-1] == "flake8-ssot: fixed 1 finding in 1 file; 1 finding needs a human"
