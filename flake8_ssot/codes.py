@@ -40,6 +40,11 @@ CODES: Tuple[Code, ...] = (
         "attribute chain reaching a forbidden module or name through an imported parent",
     ),
     Code(
+        "SOT105",
+        "forbidden-reexport",
+        "name that, followed through re-exports, is defined in a forbidden module or is a forbidden name",
+    ),
+    Code(
         "SOT201",
         "legacy-parameter-definition",
         "__init__ of a matching class takes a legacy parameter",

@@ -66,11 +66,13 @@ class FileContext:
         registry: Registry,
         nodes: Dict[Type[ast.AST], List[ast.AST]],
         filename: Optional[str] = None,
+        text: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.identity = identity
         self.registry = registry
         self.filename = filename
+        self.text = text
         self._nodes = nodes
         self._bindings: Optional[Bindings] = None
         self._resolution: Any = _UNSET
@@ -217,7 +219,7 @@ class Engine:
                 return []
             wanted = {node_type for rule in rules for node_type in rule.node_types}
             nodes = _collect_statements(tree, wanted & STATEMENT_TYPES)
-            context = FileContext(tree, identity, self.registry, nodes, filename)
+            context = FileContext(tree, identity, self.registry, nodes, filename, text)
             rules = [rule for rule in rules if rule.refine(context)]
             expression_types = {t for rule in rules for t in rule.node_types if t not in STATEMENT_TYPES}
             if expression_types:

@@ -72,7 +72,7 @@ class SsotChecker:
         try:
             engine = self._engine
             identity = identify(self.filename, engine.registry.source_roots)
-            findings = engine.check_tree(self.tree, identity, "".join(self.lines))
+            findings = engine.check_tree(self.tree, identity, "".join(self.lines), filename=self.filename)
             if self._baseline is not None:
                 findings = unaccepted(self._baseline, self.filename, findings, self.lines)
         except Exception as error:  # noqa: BLE001 - flake8 must never see an exception

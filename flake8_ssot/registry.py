@@ -143,6 +143,7 @@ class Registry:
     origin: Optional[str] = None
     baseline: Optional[str] = None
     report_duplicates: bool = False
+    resolve: bool = True
 
     @property
     def is_empty(self) -> bool:

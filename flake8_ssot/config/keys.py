@@ -97,6 +97,13 @@ KEYS: Tuple[Key, ...] = (
         "true",
         FLAG,
     ),
+    Key(
+        "resolve",
+        "Follow imported names across files (re-exports, aliases, inherited __init__) for SOT105 and "
+        "SOT202 (true / false, default true; false keeps every rule text-only).",
+        "false",
+        FLAG,
+    ),
 )
 
 BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Tuple
 
 from flake8_ssot.engine import Rule
-from flake8_ssot.rules import attributes, canonical, constructors, imports, strings
+from flake8_ssot.rules import attributes, canonical, constructors, imports, reexports, strings
 
 ALL_RULES: Tuple[Rule, ...] = (
     imports.RULE,
     strings.RULE,
     attributes.RULE,
+    reexports.RULE,
+    reexports.CHAINS_RULE,
     constructors.RULE,
     canonical.RULE,
 )

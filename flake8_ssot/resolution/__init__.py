@@ -1,0 +1,205 @@
+"""Following names across files: re-exports, aliases, star imports, inherited ``__init__``.
+
+Layers, each knowing only the one below:
+
+* :mod:`~flake8_ssot.resolution.astroid_backend` parses one module file with astroid (never
+  importing it) into a :class:`~flake8_ssot.resolution.model.ModuleSummary`;
+* :mod:`~flake8_ssot.resolution.index` maps dotted names to files under the source roots and
+  keeps the digests in a bounded, change-aware, process-wide cache;
+* :mod:`~flake8_ssot.resolution.resolver` follows a name through those digests, with bounds;
+* :mod:`~flake8_ssot.resolution.local` reads the checked file's own bindings from flake8's tree;
+* this module puts them together per checked file (:func:`for_file`) and says which names are
+  worth following at all (:class:`Relevance`), so a file without such names costs nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections import OrderedDict
+from typing import Dict, List, Optional, Tuple
+
+from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.registry import Registry
+from flake8_ssot.resolution.index import Indexes, ModuleIndex, SummaryCache, derive_root
+from flake8_ssot.resolution.local import LocalScope
+from flake8_ssot.resolution.model import MODULE, UNKNOWN, ClassInfo, InitSignature, Outcome, Target
+from flake8_ssot.resolution.resolver import Resolver
+
+__all__ = ["FileResolution", "Relevance", "for_file", "relevance_for", "shared_cache"]
+
+_indexes: Optional[Indexes] = None
+
+
+def shared_cache() -> Optional[SummaryCache]:
+    """The process-wide cache of module digests (None until resolution first ran)."""
+    return _indexes.cache if _indexes is not None else None
+
+
+def _shared_indexes() -> Optional[Indexes]:
+    global _indexes
+    if _indexes is None:
+        try:
+            from flake8_ssot.resolution.astroid_backend import summarise_file
+        except Exception:  # noqa: BLE001 - without a usable astroid, names are simply not followed
+            return None
+        _indexes = Indexes(SummaryCache(summarise_file))
+    return _indexes
+
+
+def source_roots(registry: Registry, filename: Optional[str]) -> Tuple[str, ...]:
+    """The configured roots; otherwise the checked file's root and the configuration's directory."""
+    if registry.source_roots:
+        return tuple(registry.source_roots)
+    roots: List[str] = []
+    if filename and filename not in ("stdin", "-"):
+        roots.append(derive_root(filename))
+    if registry.origin:
+        roots.append(os.path.dirname(os.path.abspath(registry.origin)))
+    return tuple(dict.fromkeys(roots))
+
+
+class Relevance:
+    """Which names and modules can matter for a registry: only those are ever followed.
+
+    A name matters when it is a registry name (a forbidden name's last part, a canonical class, a
+    class name matching a legacy-parameters pattern); a module matters when it is a package that
+    contains a forbidden module (``a`` and ``a.b`` for ``a.b.legacy``) or a forbidden name.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.names = frozenset(entry.attribute for entry in registry.forbidden_names) | frozenset(
+            registry.canonical_classes
+        )
+        containers: List[Tuple[Tuple[str, ...], int]] = []
+        for module_entry in registry.forbidden_modules:
+            segments = module_entry.pattern.segments
+            containers.append((segments, len(segments) - 1))
+        for name_entry in registry.forbidden_names:
+            segments = tuple(name_entry.module.split("."))
+            containers.append((segments, len(segments)))
+        self._containers = tuple(containers)
+
+        # What the text of a file using a registry name must contain: the name, or the literal
+        # parts of a legacy-parameters pattern (None: a pattern without any matches every name).
+        words: List[Tuple[str, ...]] = [(name,) for name in sorted(self.names)]
+        for parameters_entry in registry.legacy_parameters:
+            fragments = tuple(part for part in re.split(r"[*?]|\[[^\]]*\]?", parameters_entry.key) if part)
+            words.append(fragments)
+        self.words: Optional[Tuple[Tuple[str, ...], ...]] = None if () in words else tuple(words)
+
+    def name(self, name: str) -> bool:
+        return name in self.names or bool(self.registry.legacy_parameters_for(name))
+
+    def mentioned_in(self, text: Optional[str]) -> bool:
+        """False only when ``text`` certainly names no registry name (None: cannot tell)."""
+        if text is None or self.words is None:
+            return True
+        return any(all(word in text for word in alternative) for alternative in self.words)
+
+    def module(self, dotted: Optional[str]) -> bool:
+        """True for a package containing a forbidden module or name (wildcard segments match)."""
+        if not dotted:
+            return False
+        parts = dotted.split(".")
+        for segments, longest in self._containers:
+            if len(parts) <= longest and all(
+                want == "*" or want == have for want, have in zip(segments, parts)
+            ):
+                return True
+        return False
+
+    def chain(self, qualified: str) -> bool:
+        """True when some module prefix of ``qualified`` matters, or some segment is a registry name."""
+        parts = qualified.split(".")
+        return any(self.name(part) for part in parts[1:]) or any(
+            self.module(".".join(parts[:size])) for size in range(1, len(parts))
+        )
+
+
+_relevances: "OrderedDict[int, Tuple[Registry, Relevance]]" = OrderedDict()
+
+
+def relevance_for(registry: Registry) -> Relevance:
+    """The Relevance of ``registry``, built once per registry (the engine keeps one per process)."""
+    found = _relevances.get(id(registry))
+    if found is None or found[0] is not registry:
+        found = _relevances[id(registry)] = (registry, Relevance(registry))
+        while len(_relevances) > 8:
+            _relevances.popitem(last=False)
+    return found[1]
+
+
+class FileResolution:
+    """Name resolution for one checked file."""
+
+    def __init__(self, registry: Registry, identity: ModuleIdentity, tree: ast.AST, index: ModuleIndex) -> None:
+        self.registry = registry
+        self.identity = identity
+        self.relevance = relevance_for(registry)
+        self.index = index
+        self.resolver = Resolver(index)
+        self._tree = tree
+        self._local: Optional[LocalScope] = None
+        self.per_file: Dict[str, object] = {}  # rules' own state for this file
+
+    @property
+    def local(self) -> LocalScope:
+        if self._local is None:
+            self._local = LocalScope(self._tree, self.identity, self.resolver)
+        return self._local
+
+    def imported(self, base: str, name: str) -> Outcome:
+        """What ``from base import name`` binds."""
+        return self.resolver.name_in(base, name)
+
+    def star(self, base: str, name: str) -> Outcome:
+        """What ``from base import *`` binds as ``name``."""
+        return self.resolver.star(base, name)
+
+    def lookup(self, name: str) -> Outcome:
+        """What a name of the checked file stands for."""
+        return self.local.lookup(name)
+
+    def expression(self, dotted: str) -> List[Outcome]:
+        """Outcomes of ``dotted``'s head and of each attribute after it, in the checked file."""
+        return self.local.expression(dotted)
+
+    def qualified(self, dotted: str) -> List[Outcome]:
+        """Outcomes of a fully qualified ``a.b.c``: the top-level module, then each attribute."""
+        head, *rest = dotted.split(".")
+        return self.resolver.attributes(Target(MODULE, head), rest)
+
+    def init_of(self, target: Target) -> Optional[Tuple[InitSignature, ClassInfo]]:
+        """The ``__init__`` constructing ``target`` runs, and the class defining it."""
+        return self.resolver.init_of(target, self._resolve_base)
+
+    def _resolve_base(self, info: ClassInfo, text: str) -> Outcome:
+        if info.local:
+            steps = self.local.expression(text)
+            return steps[-1] if len(steps) == text.count(".") + 1 else UNKNOWN
+        return self.resolver.dotted_in(info.module, text)
+
+
+def for_file(
+    registry: Registry, identity: ModuleIdentity, tree: ast.AST, filename: Optional[str]
+) -> Optional[FileResolution]:
+    """Resolution for one checked file, or None when switched off or impossible (no roots)."""
+    if not getattr(registry, "resolve", True):
+        return None
+    roots = source_roots(registry, filename)
+    if not roots:
+        return None
+    indexes = _shared_indexes()
+    if indexes is None:
+        return None
+    indexes.cache.generation += 1
+    return FileResolution(registry, identity, tree, indexes.get(roots))
+
+
+def reset_shared_cache() -> None:
+    """Forget every digest (tests; a process that wants its memory back)."""
+    global _indexes
+    _indexes = None

@@ -1,0 +1,323 @@
+"""SOT105: a name that, followed through re-exports, comes from a forbidden module or is a forbidden name.
+
+``from app.services import UserMessageHandler`` names no legacy module, yet ``app/services/__init__.py``
+may re-export the class from one.  The import is followed (``from .legacy import X``, star imports
+with or without ``__all__``, ``X = Y`` aliases, chains of modules) to where the name is defined.
+Also attribute chains through an imported package (``import app.services`` then
+``app.services.UserMessageHandler``), names a consumer's own star import brings in, and base
+classes written as such chains.  Imports SOT101 / SOT102 already report, and uses through them,
+are not reported again.  Only names that can matter are followed (see
+:class:`~flake8_ssot.resolution.Relevance`); what cannot be resolved yields no finding.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+from flake8_ssot.engine import FileContext, Rule, Word
+from flake8_ssot.findings import Finding
+from flake8_ssot.registry import Registry
+from flake8_ssot.resolution import FileResolution, relevance_for
+from flake8_ssot.resolution.model import MODULE, Outcome, Target
+from flake8_ssot.rules.imports import module_phrase
+from flake8_ssot.syntax import import_target
+
+
+def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]:
+    """(what the target is, what to do instead) when ``outcome`` is legacy for this file."""
+    if not isinstance(outcome, Target):
+        return None
+    registry = context.registry
+    hit = registry.forbidden_module_for(outcome.module)
+    if hit is not None:
+        module_entry, matched = hit
+        if module_entry.exempts(context.identity):
+            return None
+        place = module_phrase(outcome.module, module_entry, matched)
+        what = f"is {place}" if outcome.kind == MODULE else f"is defined in {place}"
+        return what, module_entry.advice()
+    for module, name in outcome.path:
+        name_entry = registry.forbidden_name_for(f"{module}.{name}")
+        if name_entry is not None:
+            if name_entry.exempts(context.identity):
+                return None
+            return f"is legacy name '{name_entry.name}'", name_entry.advice()
+    return None
+
+
+def _textual(registry: Registry, dotted: str) -> bool:
+    """True when the text alone names a forbidden module or name (SOT101 / SOT102 / SOT104)."""
+    return registry.forbidden_module_for(dotted) is not None or registry.forbidden_name_for(dotted) is not None
+
+
+def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[str]:
+    parts: List[str] = []
+    current: ast.AST = node
+    while isinstance(current, ast.Attribute):
+        inner.add(id(current))
+        parts.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name):
+        return None
+    parts.append(current.id)
+    return ".".join(reversed(parts))
+
+
+class _Check:
+    def __init__(self, context: FileContext, resolution: FileResolution) -> None:
+        self.context = context
+        self.resolution = resolution
+        self.relevance = resolution.relevance
+        self.registry = context.registry
+        self.reported: Set[str] = set()  # local names bound by an import that is itself a finding
+        self.findings: List[Finding] = []
+
+    def imports(self) -> List[Tuple[ast.ImportFrom, str]]:
+        """Report ``from base import name``; return the star imports for later."""
+        stars: List[Tuple[ast.ImportFrom, str]] = []
+        for node in self.context.nodes(ast.Import):
+            assert isinstance(node, ast.Import)
+            for alias in node.names:
+                bound = alias.name if alias.asname else alias.name.partition(".")[0]
+                if _textual(self.registry, bound):
+                    self.reported.add(alias.asname or bound)
+        for node in self.context.nodes(ast.ImportFrom):
+            assert isinstance(node, ast.ImportFrom)
+            base = import_target(node, self.context.identity)
+            if base is None:
+                continue
+            if self.registry.forbidden_module_for(base) is not None:
+                self.reported.update(alias.asname or alias.name for alias in node.names)
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append((node, base))
+                    continue
+                local = alias.asname or alias.name
+                if _textual(self.registry, f"{base}.{alias.name}"):
+                    self.reported.add(local)
+                    continue
+                if not (self.relevance.name(alias.name) or self.relevance.module(base)):
+                    continue
+                found = verdict(self.context, self.resolution.imported(base, alias.name))
+                if found is not None:
+                    self.reported.add(local)
+                    what, advice = found
+                    self.findings.append(
+                        Finding(
+                            node.lineno,
+                            node.col_offset,
+                            "SOT105",
+                            f"'{alias.name}' imported from '{base}' {what}; {advice}",
+                        )
+                    )
+        return stars
+
+    def star_imports(self, stars: List[Tuple[ast.ImportFrom, str]]) -> None:
+        """``from pkg import *`` brings in a legacy name the file uses."""
+        if not any(self.relevance.module(base) for _, base in stars) and not self.relevance.mentioned_in(
+            self.context.text
+        ):
+            return  # only registry names could matter, and the file names none
+        local = self.resolution.local
+        used = sorted(name for name in local.used if name not in local.sites)
+        for node, base in stars:
+            base_matters = self.relevance.module(base)
+            for name in used:
+                if not (base_matters or self.relevance.name(name)):
+                    continue
+                found = verdict(self.context, self.resolution.star(base, name))
+                if found is not None:
+                    what, advice = found
+                    self.findings.append(
+                        Finding(
+                            node.lineno,
+                            node.col_offset,
+                            "SOT105",
+                            f"star import of '{base}' brings in '{name}', which {what}; {advice}",
+                        )
+                    )
+
+    def _last_relevant(self, text: str) -> int:
+        """How many attributes of ``text`` to follow: up to the last lookup that can matter.
+
+        The lookups that count are those beyond what the head's import itself names: with
+        ``import app`` the chain ``app.services.X`` looks ``services`` up in ``app``, then ``X`` in
+        ``app.services``.  Each can matter when the module is a package holding a forbidden module,
+        or the name is a registry name.  0 when the chain need not be followed at all.
+        """
+        head, *rest = text.split(".")
+        if not rest or head in self.reported:
+            return 0
+        targets = self.context.bindings.targets(head)
+        last = 0
+        for target in targets:
+            qualified = ".".join([target, *rest])
+            parts = qualified.split(".")
+            if any(_textual(self.registry, ".".join(parts[:size])) for size in range(1, len(parts) + 1)):
+                return 0  # SOT101 / SOT104 report what the text names
+            prefix = target
+            for position, attribute in enumerate(rest, start=1):
+                if self.relevance.module(prefix) or self.relevance.name(attribute):
+                    last = max(last, position)
+                prefix = f"{prefix}.{attribute}"
+        return last
+
+    def _chain_verdict(self, text: str) -> Optional[Tuple[str, str]]:
+        last = self._last_relevant(text)
+        if last == 0:
+            return None
+        head, *rest = text.split(".")
+        targets = self.context.bindings.targets(head)
+        if len(targets) != 1:
+            return None  # bound to several things: not resolved
+        (target,) = targets
+        qualified = ".".join([target, *rest[:last]])
+        steps = self.resolution.qualified(qualified)
+        for outcome in steps[target.count(".") + 1 :]:
+            found = verdict(self.context, outcome)
+            if found is not None:
+                return found
+        return None
+
+    def base_classes(self) -> Set[int]:
+        """Report base classes written as attribute chains; return those chains' node ids."""
+        inner: Set[int] = set()
+        for node in self.context.nodes(ast.ClassDef):
+            assert isinstance(node, ast.ClassDef)
+            for base in node.bases:
+                expression = base.value if isinstance(base, ast.Subscript) else base
+                if not isinstance(expression, ast.Attribute):
+                    continue
+                text = _chain(expression, inner)
+                if text is None:
+                    continue
+                found = self._chain_verdict(text)
+                if found is not None:
+                    what, advice = found
+                    self.findings.append(
+                        Finding(
+                            expression.lineno,
+                            expression.col_offset,
+                            "SOT105",
+                            f"class '{node.name}' inherits from '{text}', which {what}; {advice}",
+                        )
+                    )
+        return inner
+
+    def chains(self, inner: Set[int]) -> None:
+        """Report attribute chains (other than base classes) reaching a legacy definition."""
+        memo: Dict[str, Optional[Tuple[str, str]]] = {}
+        for node in self.context.nodes(ast.Attribute):
+            if id(node) in inner:
+                continue
+            assert isinstance(node, ast.Attribute)
+            text = _chain(node, inner)
+            if text is None:
+                continue
+            if text not in memo:
+                memo[text] = self._chain_verdict(text)
+            found = memo[text]
+            if found is not None:
+                what, advice = found
+                self.findings.append(Finding(node.lineno, node.col_offset, "SOT105", f"'{text}' {what}; {advice}"))
+
+
+def check_reexports(context: FileContext) -> Iterator[Finding]:
+    """Imports, star imports and base classes (statements only)."""
+    resolution = context.resolution
+    if resolution is None:
+        return iter(())
+    check = _Check(context, resolution)
+    stars = check.imports()
+    if stars:
+        check.star_imports(stars)
+    check.base_classes()
+    return iter(check.findings)
+
+
+def check_reexport_chains(context: FileContext) -> Iterator[Finding]:
+    """Attribute chains through an imported package (the expression walk)."""
+    resolution = context.resolution
+    if resolution is None:
+        return iter(())
+    check = _Check(context, resolution)
+    check.imports()  # which imports are findings already: uses through them are not reported
+    inner = check.base_classes()
+    check.findings = []
+    check.chains(inner)
+    return iter(check.findings)
+
+
+def _words(registry: Registry) -> Optional[List[Word]]:
+    """What a file needs to contain for SOT105 to follow anything in it.
+
+    A followed import, star import or attribute chain starts from an import that either names a
+    registry name, or reads from a package holding a forbidden module or name: absolutely (the
+    text spells the package's first segment) or relatively (the text has ``from`` and a dot).
+    """
+    relevance = relevance_for(registry)
+    if relevance.words is None:
+        return ["import"]  # a legacy-parameters pattern matching any class name
+    words: List[Word] = [("from", "."), *relevance.words]
+    for module_entry in registry.forbidden_modules:
+        top = module_entry.pattern.segments[0]
+        if top == "*":
+            return ["import"]  # any package may hold it
+        words.append(top)
+    words.extend(name_entry.name.partition(".")[0] for name_entry in registry.forbidden_names)
+    return words
+
+
+def _refine(context: FileContext) -> bool:
+    """From the statements alone: does the file import anything worth following?"""
+    relevance = relevance_for(context.registry)
+    imports = context.nodes(ast.Import, ast.ImportFrom)
+    for node in imports:
+        if isinstance(node, ast.ImportFrom):
+            base = import_target(node, context.identity)
+            if relevance.module(base):
+                return True
+            if any(alias.name == "*" or relevance.name(alias.name) for alias in node.names):
+                return True
+        else:
+            assert isinstance(node, ast.Import)
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if any(relevance.module(".".join(parts[:size])) for size in range(1, len(parts) + 1)):
+                    return True
+    # A base class written as a chain through an import may still name a registry name.
+    return bool(imports) and relevance.mentioned_in(context.text)
+
+
+def _refine_chains(context: FileContext) -> bool:
+    """From the statements alone: can an attribute chain lead somewhere worth following?"""
+    relevance = relevance_for(context.registry)
+    targets = context.bindings.all_targets()
+    if any(relevance.module(target) for target in targets):
+        return True  # a package holding a forbidden module is bound: its attributes matter
+    return bool(targets) and relevance.mentioned_in(context.text)
+
+
+def _active(registry: Registry) -> bool:
+    return bool(getattr(registry, "resolve", True)) and bool(registry.forbidden_modules or registry.forbidden_names)
+
+
+RULE = Rule(
+    name="reexports",
+    node_types=(ast.Import, ast.ImportFrom, ast.ClassDef),
+    check=check_reexports,
+    active=_active,
+    words=_words,
+    refine=_refine,
+)
+
+CHAINS_RULE = Rule(
+    name="reexport-chains",
+    node_types=(ast.Import, ast.ImportFrom, ast.ClassDef, ast.Attribute),
+    check=check_reexport_chains,
+    active=_active,
+    words=_words,
+    refine=_refine_chains,
+)

@@ -1,0 +1,172 @@
+"""SOT202 through resolution: the class a call really constructs, and its real ``__init__``.
+
+The textual rule reads the callee's last segment and the arguments' own names.  With resolution:
+
+* a callee that is an alias or re-export of a matching class (``H = UserMessageHandler; H(...)``,
+  ``from app.compat import Handler as H``) is recognised by the class it resolves to;
+* positional arguments are mapped onto the resolved class's ``__init__`` (its own, or the one it
+  inherits, in MRO order), so ``UserMessageHandler(a, b)`` passes ``supervisor`` whatever ``a`` is
+  called.
+
+Only calls that can matter are resolved: the callee's name, or a name its import or assignment in
+this file mentions, matches a legacy-parameters pattern.  Findings the textual rule already makes
+(an argument named after the parameter) are not repeated.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Set, Tuple
+
+from flake8_ssot.engine import FileContext
+from flake8_ssot.findings import Finding
+from flake8_ssot.registry import LegacyParameters
+from flake8_ssot.resolution import FileResolution
+from flake8_ssot.resolution.model import CLASS, Target
+from flake8_ssot.rules import constructors
+from flake8_ssot.syntax import dotted_text
+
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_MAX_ALIAS_HOPS = 8
+
+
+def _statements(tree: ast.AST) -> Tuple[Dict[str, List[str]], Set[str]]:
+    """From the statement lists only: ``name = dotted.expression`` assignments, and every name a
+    statement (assignment, class, function) binds."""
+    aliases: Dict[str, List[str]] = {}
+    bound: Set[str] = set()
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = dotted_text(node.value) if node.value is not None else None
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        bound.add(name.id)
+                if isinstance(target, ast.Name) and value is not None:
+                    aliases.setdefault(target.id, []).append(value)
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if children:
+                pending.extend(children)
+    return aliases, bound
+
+
+class _Calls:
+    """Per-file state: which callees are worth resolving."""
+
+    def __init__(self, context: FileContext, resolution: FileResolution) -> None:
+        self.context = context
+        self.resolution = resolution
+        self.aliases, self.bound = _statements(context.tree)
+        self.worth: Dict[str, bool] = {}
+
+    def worth_resolving(self, callee: str) -> bool:
+        """The callee's import or assignment names a class matching a legacy-parameters pattern."""
+        head = callee.partition(".")[0]
+        if head not in self.worth:
+            self.worth[head] = self._mentions_matching_class(head)
+        return self.worth[head]
+
+    def _mentions_matching_class(self, head: str) -> bool:
+        relevance = self.resolution.relevance
+        pending = [head]
+        seen: Set[str] = set()
+        while pending and len(seen) < _MAX_ALIAS_HOPS:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for target in self.context.bindings.targets(name):
+                if any(relevance.name(part) for part in target.split(".")):
+                    return True
+            for value in self.aliases.get(name, ()):
+                if relevance.name(value.rpartition(".")[2]):
+                    return True
+                pending.append(value.partition(".")[0])
+        return False
+
+    def constructed(self, callee: str) -> Optional[Target]:
+        head, *rest = callee.split(".")
+        targets = self.context.bindings.targets(head)
+        if head not in self.bound and len(targets) == 1:
+            # Bound by imports only: follow the qualified name, no walk of this file needed.
+            (bound,) = targets
+            qualified = ".".join([bound, *rest])
+            steps = self.resolution.qualified(qualified)
+            expected = qualified.count(".") + 1
+        else:
+            steps = self.resolution.expression(callee)
+            expected = callee.count(".") + 1
+        if len(steps) != expected:
+            return None
+        target = steps[-1]
+        if isinstance(target, Target) and target.kind == CLASS and target.info is not None:
+            return target
+        return None
+
+
+def _calls(context: FileContext, resolution: FileResolution) -> _Calls:
+    """One _Calls per checked file, kept with the file's resolution."""
+    state = resolution.per_file.get(__name__)
+    if not isinstance(state, _Calls):
+        state = resolution.per_file[__name__] = _Calls(context, resolution)
+    return state
+
+
+def resolved_call_findings(
+    context: FileContext,
+    node: ast.Call,
+    callee: str,
+    textual: Dict[str, LegacyParameters],
+) -> List[Finding]:
+    """SOT202 findings resolution adds to the textual ones for one call."""
+    resolution = context.resolution
+    if resolution is None:
+        return []
+    state = _calls(context, resolution)
+    if not textual and not state.worth_resolving(callee):
+        return []
+    target = state.constructed(callee)
+    if target is None or target.name is None:
+        return []
+    class_name = target.name
+    legacy = {
+        name: entry
+        for name, entry in context.registry.legacy_parameters_for(class_name).items()
+        if not entry.exempts(context.identity)
+    }
+    if not legacy:
+        return []
+    findings: List[Finding] = []
+    if not textual:
+        findings.extend(constructors._call_findings(context, node, callee, class_name, legacy))
+    reported_by_name = textual or legacy
+    init = resolution.init_of(target)
+    if init is None:
+        return findings
+    signature, owner = init
+    for position, argument in enumerate(node.args):
+        if isinstance(argument, ast.Starred) or position >= len(signature.positional):
+            break
+        parameter = signature.positional[position]
+        entry = legacy.get(parameter)
+        if entry is None or constructors.argument_name(argument) in reported_by_name:
+            continue
+        written = dotted_text(argument)
+        shown = f"'{written}'" if written else f"argument {position + 1}"
+        findings.append(
+            Finding(
+                argument.lineno,
+                argument.col_offset,
+                "SOT202",
+                f"'{callee}(...)' passes {shown} as legacy parameter '{parameter}' "
+                f"(positional parameter {position + 1} of '{owner.qualified}.__init__'); "
+                + constructors._instead(context, class_name, parameter, entry),
+            )
+        )
+    return findings
