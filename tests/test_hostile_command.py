@@ -181,3 +181,18 @@ def test_big_files(tmp_path: Path) -> None:
     reported = by_file(result.stdout)
     for case in cases:
         assert sorted(item[:3] for item in reported.get(case.path, [])) == list(case.findings), case.path
+
+
+@pytest.mark.parametrize("warnings_setting", ["default", "error"])
+def test_the_analysed_codes_syntax_warnings_are_neither_printed_nor_fatal(tmp_path: Path, warnings_setting: str) -> None:
+    """Invalid escapes and '1if' are SyntaxWarnings (DeprecationWarnings before 3.12) of the analysed
+    code: the command does not print them, and PYTHONWARNINGS=error does not make the file SOT901."""
+    (tmp_path / "setup.cfg").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "warned.py").write_text('import re\nimport app.legacy\nx = re.compile("\\d+")\ny = 1if x else 2\n', encoding="utf-8")
+    env = dict(os.environ, PYTHONWARNINGS=warnings_setting)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_ssot", "check", "--no-cache", "warned.py"],
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == "warned.py:2:1: SOT101 import of legacy module 'app.legacy'; use 'app.core'\n"

@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -117,7 +118,11 @@ def split_lines(text: str) -> List[str]:
 
 def parse(text: str, path: str) -> ast.AST:
     try:
-        return ast.parse(text, filename=path)
+        with warnings.catch_warnings():
+            # The analysed code's SyntaxWarnings (invalid escapes, '1if') are not ours to print,
+            # and under PYTHONWARNINGS=error they would turn a valid file into a SyntaxError.
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=path)
     except SyntaxError as error:
         line = error.lineno if isinstance(error.lineno, int) and error.lineno > 0 else 1
         raise _ParseFailure(not_analysed(f"{type(error).__name__}: {error.msg}", line)) from None
