@@ -64,6 +64,7 @@ class LanguageServer:
         self.seen: List[Dict[str, Any]] = []
         self.stderr: List[str] = []
         self.next_id = 0
+        self.ended = threading.Event()  # the server closed its output
         threading.Thread(target=self._read_frames, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
@@ -85,6 +86,7 @@ class LanguageServer:
                 body = stream.read(int(headers["content-length"]))
                 self.inbox.put(json.loads(body.decode("utf-8")))
         finally:
+            self.ended.set()
             self.inbox.put(None)
 
     def _read_stderr(self) -> None:
@@ -151,7 +153,7 @@ class LanguageServer:
 
     def close(self) -> None:
         try:
-            if self.process.poll() is None:
+            if self.process.poll() is None and not self.ended.is_set():
                 self.request("shutdown", None)
                 self.notify("exit", {})
                 self.process.wait(timeout=TIMEOUT)
