@@ -9,7 +9,8 @@ temporary directory, so nothing is reused from earlier runs.
 The ``additional_dependencies: [flake8-ssot]`` route needs flake8's own hook repository, which the
 tests cannot clone; a stand-in repository carries the same hook definition (id, entry, language,
 types, require_serial) and a package depending on ``flake8``.  flake8-ssot itself comes from a
-wheel built from the snapshot, found through PIP_FIND_LINKS, as from a package index.
+wheel built from the snapshot, found through PIP_FIND_LINKS, as from a package index.  Without
+the dependency, the fixture's ``require-plugins = flake8-ssot`` must make the hook fail loudly.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def test_the_repositorys_own_hook_fails_on_findings_and_passes_when_fixed(
 
 
 @pytest.mark.slow
-def test_flake8_hook_with_additional_dependency_reports_sot(snapshot: Tuple[Path, str], tmp_path: Path) -> None:
+def test_flake8_hook_needs_the_additional_dependency_and_then_reports_sot(snapshot: Tuple[Path, str], tmp_path: Path) -> None:
     repository, _ = snapshot
     wheels = tmp_path / "wheels"
     built = _run(
@@ -195,12 +196,22 @@ def test_flake8_hook_with_additional_dependency_reports_sot(snapshot: Tuple[Path
     (stand_in / ".pre-commit-hooks.yaml").write_text(FLAKE8_HOOK, encoding="utf-8")
     (stand_in / "pyproject.toml").write_text(STAND_IN_PACKAGE, encoding="utf-8")
     commit = _commit_all(stand_in)
-    project = _user_project(
-        tmp_path / "project",
-        f"repos:\n  - repo: {stand_in}\n    rev: {commit}\n    hooks:\n      - id: flake8\n"
-        "        additional_dependencies: [flake8-ssot]\n",
-    )
+    hook = f"repos:\n  - repo: {stand_in}\n    rev: {commit}\n    hooks:\n      - id: flake8\n"
+    project = _user_project(tmp_path / "project", hook)
 
+    # Forgotten additional_dependencies: the project's `require-plugins = flake8-ssot` makes
+    # flake8 stop loudly instead of passing without the plugin.
+    forgotten = _pre_commit(project, tmp_path / "pre-commit-home", PIP_FIND_LINKS=str(wheels))
+
+    assert forgotten.returncode == 1, forgotten.stdout
+    assert "required plugins were not installed!" in forgotten.stdout
+    assert "- missing: flake8-ssot" in forgotten.stdout.splitlines()
+    assert _findings(forgotten.stdout) == []
+
+    (project / ".pre-commit-config.yaml").write_text(
+        hook + "        additional_dependencies: [flake8-ssot]\n", encoding="utf-8"
+    )
+    _git(project, "add", "-A")
     failed = _pre_commit(project, tmp_path / "pre-commit-home", PIP_FIND_LINKS=str(wheels))
 
     assert failed.returncode == 1, failed.stdout
