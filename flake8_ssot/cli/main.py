@@ -107,6 +107,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except Exception as error:  # noqa: BLE001 - a bug must still end in one message, not a traceback
+        _error(f"internal error: {type(error).__name__}: {error}; please report this")
     return EXIT_ERROR
 
 

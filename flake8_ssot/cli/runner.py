@@ -12,8 +12,10 @@ import multiprocessing
 import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Callable, Generator, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from flake8_ssot.cli.analyse import (
     FileResult,
@@ -29,7 +31,7 @@ from flake8_ssot.cli.analyse import (
 )
 from flake8_ssot.cli.cache import Cache, code_digest, entry_key
 from flake8_ssot.cli.facts import Facts
-from flake8_ssot.engine import Engine
+from flake8_ssot.engine import Engine, internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
 from flake8_ssot.registry import Registry
@@ -175,16 +177,28 @@ def _load_facts(value: Any) -> Tuple[Optional[Facts], List[Located]]:
 
 
 _WORKER: Optional[Worker] = None
+_WORKER_ERROR: Optional[str] = None
 
 
 def _initialise(plan: Plan) -> None:
-    global _WORKER
-    _WORKER = Worker(plan)
+    """Never raises: a pool whose initializer fails would only ever break or respawn."""
+    global _WORKER, _WORKER_ERROR
+    try:
+        _WORKER = Worker(plan)
+    except Exception as error:  # noqa: BLE001 - reported per file instead
+        _WORKER_ERROR = f"{type(error).__name__}: {error}"
 
 
-def _check(path: str) -> FileResult:
-    assert _WORKER is not None
-    return _WORKER.check(path)
+def _check_many(paths: Sequence[str]) -> List[FileResult]:
+    if _WORKER is None:
+        failure = internal_error("starting a worker process", RuntimeError(_WORKER_ERROR or "not initialised"))
+        return [FileResult(path, [Located(failure, "")]) for path in paths]
+    return [_WORKER.check(path) for path in paths]
+
+
+def _died(path: str) -> FileResult:
+    failure = internal_error("checking this file", RuntimeError("the worker process checking it died"))
+    return FileResult(path, [Located(failure, "")])
 
 
 class Progress:
@@ -246,7 +260,36 @@ def _results(paths: Sequence[str], plan: Plan, jobs: int) -> Iterable[FileResult
         for path in paths:
             yield check(path)
         return
+    Engine(plan.registry)  # fail here, cleanly, if the registry cannot make an engine at all
     jobs = min(jobs, len(paths))
-    chunksize = max(1, min(32, len(paths) // (jobs * 8)))
-    with multiprocessing.get_context().Pool(jobs, initializer=_initialise, initargs=(plan,)) as pool:
-        yield from pool.imap_unordered(_check, paths, chunksize)
+    size = max(1, min(32, len(paths) // (jobs * 8)))
+    chunks = [list(paths[start : start + size]) for start in range(0, len(paths), size)]
+    retry = yield from _pool_round(chunks, plan, jobs)
+    while retry:
+        # A worker died (a crash or a kill, not an exception: those are findings).  Every file of
+        # the broken round is checked again, one at a time in one worker, so that the file that
+        # kills it is found and reported, and the others are still checked.
+        paths = retry
+        retry = []
+        unchecked = yield from _pool_round([[path] for path in paths], plan, 1)
+        if unchecked:
+            yield _died(unchecked[0])  # the one file that was running when the worker died
+            retry = unchecked[1:]
+
+
+def _pool_round(
+    chunks: Sequence[List[str]], plan: Plan, jobs: int
+) -> Generator[FileResult, None, List[str]]:
+    """Run ``chunks`` in a fresh pool; the paths left unchecked when the pool broke, in order."""
+    broken: List[int] = []
+    context = multiprocessing.get_context()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_initialise, initargs=(plan,)) as pool:
+        futures = {pool.submit(_check_many, chunk): index for index, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+                continue
+            yield from results
+    return [path for index in sorted(broken) for path in chunks[index]]
