@@ -196,3 +196,40 @@ def test_the_analysed_codes_syntax_warnings_are_neither_printed_nor_fatal(tmp_pa
     )
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout == "warned.py:2:1: SOT101 import of legacy module 'app.legacy'; use 'app.core'\n"
+
+
+def _run_env(args: Sequence[str], cwd: Path, **env: str) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_ssot", *args],
+        cwd=str(cwd), capture_output=True, text=True, timeout=120, env=dict(os.environ, **env),
+        stdin=subprocess.DEVNULL, errors="replace",
+    )
+
+
+def test_file_names_that_are_not_utf8_and_terminals_that_are_not_either(tmp_path: Path) -> None:
+    """A file name with invalid UTF-8 bytes, a non-ASCII name and reason, on a strict UTF-8 or an
+    ASCII stdout: every format, the cache and the baseline work; unprintable bytes are escaped."""
+    (tmp_path / "setup.cfg").write_text(CONFIG.replace("app.core", "app.core ; déplacé"), encoding="utf-8")
+    try:
+        (tmp_path / os.fsdecode(b"bad\xffname.py")).write_text("import app.legacy\n", encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+    (tmp_path / "café.py").write_text("import app.legacy\n", encoding="utf-8")
+    message = "SOT101 import of legacy module 'app.legacy'; use 'app.core' (déplacé)"
+    expected = f"./bad\\xffname.py:1:1: {message}\n./café.py:1:1: {message}\n"
+    for encoding in ("utf-8", "ascii"):
+        for cache in ([], ["--no-cache"]):
+            result = _run_env(["check", *cache], tmp_path, PYTHONIOENCODING=encoding)
+            assert (result.returncode, result.stderr) == (1, ""), (encoding, cache)
+            if encoding == "utf-8":
+                assert result.stdout == expected
+            else:
+                assert result.stdout == expected.replace("é", "\\xe9")
+    for fmt in ("json", "sarif", "github"):
+        result = _run_env(["check", "--format", fmt], tmp_path, PYTHONIOENCODING="utf-8")
+        assert (result.returncode, result.stderr) == (1, ""), fmt
+        shown = {"json": "bad\\\\xffname.py", "sarif": "bad%5Cxffname.py", "github": "bad\\xffname.py"}[fmt]
+        assert shown in result.stdout, fmt
+    assert _run_env(["baseline"], tmp_path, PYTHONIOENCODING="utf-8").returncode == 0
+    accepted = _run_env(["check", "--baseline", ".flake8-ssot-baseline.json"], tmp_path, PYTHONIOENCODING="utf-8")
+    assert (accepted.returncode, accepted.stdout) == (0, "")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.cli.atomic import write_atomically
+from flake8_ssot.cli.discovery import printable
 from flake8_ssot.config.problems import display_path
 from flake8_ssot.findings import Finding
 
@@ -39,7 +40,7 @@ def relative_key(path: str, base_dir: str) -> str:
         relative = os.path.relpath(absolute, base_dir)
     except ValueError:  # another drive on Windows
         relative = absolute
-    return relative.replace(os.sep, "/")
+    return printable(relative.replace(os.sep, "/"))
 
 
 def line_text(lines: Sequence[str], number: int) -> str:

@@ -16,7 +16,7 @@ from flake8_ssot.cli import baseline as baselines
 from flake8_ssot.cli import duplicates, fixing
 from flake8_ssot.cli.analyse import FileResult, Located
 from flake8_ssot.cli.cache import Cache
-from flake8_ssot.cli.discovery import discover
+from flake8_ssot.cli.discovery import discover, printable
 from flake8_ssot.cli.formats import FORMATS, Reported, Writer, writers
 from flake8_ssot.cli.project import Project, load_project
 from flake8_ssot.cli.runner import check_files, default_jobs, make_plan
@@ -95,6 +95,12 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A character the terminal's encoding lacks (a reason in the configuration, a file name)
+        # is printed escaped, never a traceback.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         return _run(options)
@@ -188,7 +194,7 @@ def _check(options: argparse.Namespace, project: Project, files: Sequence[str]) 
                 matched.add(candidate)
                 suppressed += 1
                 continue
-            reported.append(Reported(path, item.finding, item.source, baselines.digest(fingerprint)))
+            reported.append(Reported(printable(path), item.finding, item.source, baselines.digest(fingerprint)))
     reported.sort(key=lambda item: (item.path, item.finding))
     _write(options.output_file, writer, reported)
     if baseline is not None:

@@ -74,9 +74,10 @@ def project_digest(registry: Registry, files: Sequence[str]) -> str:
     for path in files:
         try:
             info = os.stat(path)
-            digest.update(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            entry = f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\n"
+            digest.update(entry.encode(errors="surrogateescape"))  # a file name that is not UTF-8
         except OSError:
-            digest.update(f"{path}\0?\n".encode())
+            digest.update(f"{path}\0?\n".encode(errors="surrogateescape"))
     return digest.hexdigest()
 
 
