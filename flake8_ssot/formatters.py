@@ -58,11 +58,7 @@ class _SsotReport(BaseFormatter):  # type: ignore[misc]
     def stop(self) -> None:
         text = render(self.writer, reported(self.collected, self._source_lines, _project_root(self.options)))
         if self.filename:
-            from flake8_ssot.cli.atomic import write_atomically
-
-            directory = os.path.dirname(os.path.abspath(self.filename))
-            os.makedirs(directory, exist_ok=True)
-            write_atomically(self.filename, text)
+            _write_file(self.filename, text)
         if not self.filename or self.options.tee:
             buffer = getattr(sys.stdout, "buffer", None)
             if buffer is not None:
@@ -86,6 +82,18 @@ class _SsotReport(BaseFormatter):  # type: ignore[misc]
             return split_lines(decode(read_bytes(filename)))
         except Unreadable:
             return None
+
+
+def _write_file(path: str, text: str) -> None:
+    """Replace ``path`` whole; a device or pipe (``/dev/stdout``) is written to, not replaced."""
+    from flake8_ssot.cli.atomic import write_atomically
+
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_atomically(path, text)
 
 
 class JsonReport(_SsotReport):

@@ -123,6 +123,14 @@ def test_output_file_directory_is_created_and_tee_also_prints(project: Path) -> 
     validate(json.loads(result.stdout))
 
 
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_output_file_that_is_a_device_is_written_not_replaced(project: Path) -> None:
+    result = flake8(project, "--format=ssot-json", "--output-file=/dev/stdout", "app")
+
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == check(project, "--format", "json", "app").stdout
+
+
 def test_statistics_and_benchmarks_go_to_stderr_keeping_the_document_valid(project: Path) -> None:
     result = flake8(project, "--format=ssot-json", "--statistics", "--benchmark", "app")
 
