@@ -179,7 +179,7 @@ def stale(baseline: Baseline, matched: Set[Fingerprint], checked: Set[str], root
 def save(path: str, entries: Iterable[Tuple[Fingerprint, str]]) -> int:
     """Write a baseline atomically; the number of entries written."""
     text = render(entries)
-    write_atomically(path, text)
+    write_atomically(path, text, durable=True)
     return text.count('"path":')
 
 
