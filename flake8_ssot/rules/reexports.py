@@ -51,6 +51,9 @@ def _textual(registry: Registry, dotted: str) -> bool:
     return registry.forbidden_module_for(dotted) is not None or registry.forbidden_name_for(dotted) is not None
 
 
+_BINDING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[str]:
     parts: List[str] = []
     current: ast.AST = node
@@ -72,6 +75,22 @@ class _Check:
         self.registry = context.registry
         self.reported: Set[str] = set()  # local names bound by an import that is itself a finding
         self.findings: List[Finding] = []
+        self._assigned: Optional[Set[str]] = None
+
+    @property
+    def assigned(self) -> Set[str]:
+        """Names some statement binds other than an import: a chain through them is not followed."""
+        if self._assigned is None:
+            names: Set[str] = set()
+            for node in self.context.nodes(*_BINDING_STATEMENTS):
+                if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.add(node.name)
+                    continue
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+                for target in targets:
+                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            self._assigned = names
+        return self._assigned
 
     def imports(self) -> List[Tuple[ast.ImportFrom, str]]:
         """Report ``from base import name``; return the star imports for later."""
@@ -148,7 +167,7 @@ class _Check:
         or the name is a registry name.  0 when the chain need not be followed at all.
         """
         head, *rest = text.split(".")
-        if not rest or head in self.reported:
+        if not rest or head in self.reported or head in self.assigned:
             return 0
         targets = self.context.bindings.targets(head)
         last = 0
@@ -306,7 +325,7 @@ def _active(registry: Registry) -> bool:
 
 RULE = Rule(
     name="reexports",
-    node_types=(ast.Import, ast.ImportFrom, ast.ClassDef),
+    node_types=(ast.Import, ast.ImportFrom, *_BINDING_STATEMENTS),
     check=check_reexports,
     active=_active,
     words=_words,
@@ -315,7 +334,7 @@ RULE = Rule(
 
 CHAINS_RULE = Rule(
     name="reexport-chains",
-    node_types=(ast.Import, ast.ImportFrom, ast.ClassDef, ast.Attribute),
+    node_types=(ast.Import, ast.ImportFrom, *_BINDING_STATEMENTS, ast.Attribute),
     check=check_reexport_chains,
     active=_active,
     words=_words,

@@ -16,44 +16,50 @@ this file mentions, matches a legacy-parameters pattern.  Findings the textual r
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set
 
 from flake8_ssot.engine import FileContext
 from flake8_ssot.findings import Finding
+from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import LegacyParameters
 from flake8_ssot.resolution import FileResolution
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
-from flake8_ssot.syntax import dotted_text
+from flake8_ssot.syntax import Bindings, dotted_text
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _MAX_ALIAS_HOPS = 8
 
 
-def _statements(tree: ast.AST) -> Tuple[Dict[str, List[str]], Set[str]]:
-    """From the statement lists only: ``name = dotted.expression`` assignments, and every name a
-    statement (assignment, class, function) binds."""
-    aliases: Dict[str, List[str]] = {}
-    bound: Set[str] = set()
-    pending = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            value = dotted_text(node.value) if node.value is not None else None
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        bound.add(name.id)
-                if isinstance(target, ast.Name) and value is not None:
-                    aliases.setdefault(target.id, []).append(value)
-        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            bound.add(node.name)
-        for field in _STATEMENT_FIELDS:
-            children = getattr(node, field, None)
-            if children:
-                pending.extend(children)
-    return aliases, bound
+class _Statements:
+    """From the statement lists only: ``name = dotted.expression`` assignments, the names that
+    assignments, classes and functions bind, the file's imports and whether it star-imports."""
+
+    def __init__(self, tree: ast.AST, identity: ModuleIdentity) -> None:
+        self.aliases: Dict[str, List[str]] = {}
+        self.bound: Set[str] = set()
+        self.star = False
+        imports: List[ast.AST] = []
+        pending = [tree]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = dotted_text(node.value) if node.value is not None else None
+                for target in targets:
+                    self.bound.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
+                    if isinstance(target, ast.Name) and value is not None:
+                        self.aliases.setdefault(target.id, []).append(value)
+            elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.bound.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+                self.star = self.star or any(alias.name == "*" for alias in node.names)
+            for field in _STATEMENT_FIELDS:
+                children = getattr(node, field, None)
+                if children:
+                    pending.extend(children)
+        self.imports = Bindings(imports, identity)
 
 
 class _Calls:
@@ -62,7 +68,7 @@ class _Calls:
     def __init__(self, context: FileContext, resolution: FileResolution) -> None:
         self.context = context
         self.resolution = resolution
-        self.aliases, self.bound = _statements(context.tree)
+        self.statements = _Statements(context.tree, context.identity)
         self.worth: Dict[str, bool] = {}
 
     def worth_resolving(self, callee: str) -> bool:
@@ -81,10 +87,10 @@ class _Calls:
             if name in seen:
                 continue
             seen.add(name)
-            for target in self.context.bindings.targets(name):
+            for target in self.statements.imports.targets(name):
                 if any(relevance.name(part) for part in target.split(".")):
                     return True
-            for value in self.aliases.get(name, ()):
+            for value in self.statements.aliases.get(name, ()):
                 if relevance.name(value.rpartition(".")[2]):
                     return True
                 pending.append(value.partition(".")[0])
@@ -92,8 +98,11 @@ class _Calls:
 
     def constructed(self, callee: str) -> Optional[Target]:
         head, *rest = callee.split(".")
-        targets = self.context.bindings.targets(head)
-        if head not in self.bound and len(targets) == 1:
+        statements = self.statements
+        targets = statements.imports.targets(head)
+        if head not in statements.bound and not targets and not statements.star:
+            return None  # a parameter, a builtin or a loop variable: nothing to follow
+        if head not in statements.bound and len(targets) == 1:
             # Bound by imports only: follow the qualified name, no walk of this file needed.
             (bound,) = targets
             qualified = ".".join([bound, *rest])
