@@ -204,3 +204,11 @@ def test_a_failing_backend_means_no_finding_not_an_error(project, monkeypatch):
     registry = registry_from_ini(project, REGISTRY)
     assert check(project, "from app.services import UserMessageHandler\n", registry) == []
     reset_shared_cache()
+
+
+@pytest.mark.parametrize("filename", ["bad\x00name.py", "", "-", "stdin", "/"])
+def test_file_names_resolution_cannot_use_give_no_error(project, filename):
+    registry = registry_from_ini(project, REGISTRY)
+    source = "from app.services import UserMessageHandler\nUserMessageHandler(a, b)\n"
+    found = Engine(registry).check_tree(ast.parse(source), UNKNOWN, source, filename=filename)
+    assert all(finding.code != "SOT900" for finding in found)

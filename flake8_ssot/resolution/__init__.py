@@ -189,14 +189,15 @@ def for_file(
     """Resolution for one checked file, or None when switched off or impossible (no roots)."""
     if not getattr(registry, "resolve", True):
         return None
-    roots = source_roots(registry, filename)
-    if not roots:
+    try:
+        roots = source_roots(registry, filename)
+        indexes = _shared_indexes() if roots else None
+        if indexes is None:
+            return None
+        indexes.cache.generation += 1
+        return FileResolution(registry, identity, tree, indexes.get(roots))
+    except Exception:  # noqa: BLE001 - a file name resolution cannot use means no resolution
         return None
-    indexes = _shared_indexes()
-    if indexes is None:
-        return None
-    indexes.cache.generation += 1
-    return FileResolution(registry, identity, tree, indexes.get(roots))
 
 
 def reset_shared_cache() -> None:
