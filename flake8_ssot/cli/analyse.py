@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
 from flake8_ssot.cli.facts import Facts, collect_facts
+from flake8_ssot.cli.noqa import Noqa
 from flake8_ssot.engine import Engine, internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
@@ -153,27 +154,36 @@ def analyse_text(
     want_findings: bool = True,
     want_facts: bool = False,
     prefilter: bool = True,
+    noqa: bool = True,
 ) -> Analysis:
     """Check one decoded file.  ``prefilter=False`` exists to prove the prefilter lossless.
 
     A syntax error is a SOT901 finding whenever the file had to be parsed; a file the prefilter
-    rules out (and whose facts are not wanted) is not parsed at all.
+    rules out (and whose facts are not wanted) is not parsed at all.  With ``noqa``, flake8's
+    ``# noqa`` / ``# flake8: noqa`` comments drop findings as they would under flake8.
     """
+    lines = split_lines(text)
+    comments = Noqa(text, lines) if noqa else None
     check = want_findings and (not prefilter or engine.might_report(text))
+    if comments is not None and comments.whole_file:
+        check = False
     if not (check or want_facts):
         return Analysis([], None, False)
     try:
         tree = parse(text, path)
     except _ParseFailure as failure:
-        return Analysis([failure.finding], Facts.empty(identity) if want_facts else None, False)
+        found = [] if comments is not None and comments.whole_file else [failure.finding]
+        return Analysis(found, Facts.empty(identity) if want_facts else None, False)
     findings: List[Finding] = _check_tree(engine, tree, identity, text if prefilter else None, path) if check else []
     facts: Optional[Facts] = None
     if want_facts:
         try:
-            facts = collect_facts(tree, identity, split_lines(text))
+            facts = collect_facts(tree, identity, lines, comments)
         except Exception as error:  # noqa: BLE001 - never a traceback
             facts = Facts.empty(identity)
             findings.append(internal_error("collecting class definitions", error))
+    if comments is not None:
+        findings = [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]
     return Analysis(findings, facts, True)
 
 

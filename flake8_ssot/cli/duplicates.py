@@ -50,6 +50,7 @@ class Definition:
     col: int
     source: str
     is_test: bool
+    noqa: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def find_groups(
             if item.name in registry.canonical_classes:
                 continue
             by_name.setdefault(item.name, []).append(
-                Definition(file_facts.module, path, item.line, item.col, item.source, is_test)
+                Definition(file_facts.module, path, item.line, item.col, item.source, is_test, item.noqa)
             )
     groups = [
         Group(name, tuple(sorted(definitions, key=lambda d: (d.module, d.path, d.line))))
@@ -102,6 +103,8 @@ def duplicate_findings(groups: Iterable[Group]) -> Dict[str, List[Located]]:
     found: Dict[str, List[Located]] = {}
     for group in groups:
         for definition in group.definitions:
+            if definition.noqa:
+                continue
             others = [module for module in group.modules if module != definition.module]
             text = (
                 f"class '{group.name}' is also defined in {_listed(others)}; declare its one canonical "

@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from flake8_ssot.cli.noqa import Noqa
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
 
@@ -22,6 +23,7 @@ class ClassDefinition:
     line: int
     col: int
     source: str
+    noqa: bool = False  # a noqa comment drops SOT303 here
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Facts:
     def to_json(self) -> Dict[str, Any]:
         return {
             "module": self.module,
-            "classes": [[c.name, c.line, c.col, c.source] for c in self.classes],
+            "classes": [[c.name, c.line, c.col, c.source, c.noqa] for c in self.classes],
             "imports": list(self.imports),
         }
 
@@ -48,7 +50,8 @@ class Facts:
         if module is not None and not isinstance(module, str):
             raise ValueError("module")
         classes = tuple(
-            ClassDefinition(str(name), int(line), int(col), str(source)) for name, line, col, source in data["classes"]
+            ClassDefinition(str(name), int(line), int(col), str(source), bool(noqa))
+            for name, line, col, source, noqa in data["classes"]
         )
         imports = tuple(str(item) for item in data["imports"])
         return cls(module, classes, imports)
@@ -85,11 +88,14 @@ def _imports(tree: ast.AST, identity: ModuleIdentity) -> Tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def collect_facts(tree: ast.AST, identity: ModuleIdentity, lines: Sequence[str]) -> Facts:
+def collect_facts(
+    tree: ast.AST, identity: ModuleIdentity, lines: Sequence[str], comments: Optional[Noqa] = None
+) -> Facts:
     classes = []
     if isinstance(tree, ast.Module):
         for node in _module_level(tree.body):
             if isinstance(node, ast.ClassDef):
                 source = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-                classes.append(ClassDefinition(node.name, node.lineno, node.col_offset, source))
+                noqa = comments is not None and comments.suppresses(node.lineno, "SOT303")
+                classes.append(ClassDefinition(node.name, node.lineno, node.col_offset, source, noqa))
     return Facts(identity.name, tuple(classes), _imports(tree, identity))

@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=_positive, metavar="N", help="worker processes (default: all cores)")
     run.add_argument("--no-cache", action="store_true", help="neither read nor write .flake8-ssot-cache/")
     run.add_argument("-v", "--verbose", action="store_true", help="statistics (files, cache hits) on stderr")
+    run.add_argument("--disable-noqa", action="store_true", help="report findings on '# noqa' lines too (as flake8)")
 
     parser = argparse.ArgumentParser(
         prog="flake8-ssot",
@@ -144,7 +145,7 @@ def _results(
     options: argparse.Namespace, project: Project, files: Sequence[str], findings: bool, facts: bool
 ) -> List[FileResult]:
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
-    plan = make_plan(project.registry, cache_dir, findings, facts, files)
+    plan = make_plan(project.registry, cache_dir, findings, facts, files, noqa=not options.disable_noqa)
     jobs = options.jobs or default_jobs()
     results = check_files(files, plan, jobs)
     if options.verbose:

@@ -48,6 +48,7 @@ class Plan:
     want_facts: bool = False
     prefilter: bool = True
     project_digest: str = ""
+    noqa: bool = True
 
 
 def make_plan(
@@ -56,9 +57,11 @@ def make_plan(
     want_findings: bool = True,
     want_facts: bool = False,
     files: Sequence[str] = (),
+    noqa: bool = True,
 ) -> Plan:
     project = project_digest(registry, files) if cache_dir else ""
-    return Plan(registry, cache_dir, code_digest() if cache_dir else "", want_findings, want_facts, True, project)
+    tool = code_digest() if cache_dir else ""
+    return Plan(registry, cache_dir, tool, want_findings, want_facts, True, project, noqa)
 
 
 def project_digest(registry: Registry, files: Sequence[str]) -> str:
@@ -95,9 +98,9 @@ class Worker:
         self.plan = plan
         self.engine = Engine(plan.registry)
         self.cache = Cache(plan.cache_dir)
-        salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.project_digest}"
+        salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.project_digest}\0{plan.noqa}"
         self.findings_salt = hashlib.sha256(salt.encode()).hexdigest()
-        self.facts_salt = plan.tool_digest
+        self.facts_salt = f"{plan.tool_digest}\0{plan.noqa}"
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -140,7 +143,8 @@ class Worker:
             lines = split_lines(data.decode("utf-8", "replace"))
             source = lines[error.line - 1] if error.line <= len(lines) else ""
             return [Located(not_analysed(str(error), error.line), source)], Facts.empty(identity), False
-        analysis = analyse_text(self.engine, text, path, identity, want_findings, want_facts, self.plan.prefilter)
+        plan = self.plan
+        analysis = analyse_text(self.engine, text, path, identity, want_findings, want_facts, plan.prefilter, plan.noqa)
         located = locate(analysis.findings, split_lines(text)) if analysis.findings else []
         return located, analysis.facts or Facts.empty(identity), analysis.parsed
 
