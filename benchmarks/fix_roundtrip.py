@@ -67,6 +67,7 @@ class Stats:
     fixed: int = 0
     manual: int = 0
     refused: Counter = field(default_factory=Counter)
+    refusals: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -113,6 +114,7 @@ def roundtrip(files: Sequence[str], registry: Registry) -> Stats:
         stats.manual += len(result.manual)
         if result.error is not None:
             stats.refused[_kind(result.error)] += 1
+            stats.refusals.append(f"{path}: {result.error}")
             if not _acceptable(result.error):
                 stats.problems.append(f"{path}: {result.error}")
         if not result.changed:
@@ -155,11 +157,13 @@ def _check_output(
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=1, help="take every Nth file (default: all)")
+    parser.add_argument("--registry", choices=sorted(REGISTRIES), action="append", help="run only these")
+    parser.add_argument("-v", "--verbose", action="store_true", help="name every file the fixer declined")
     options = parser.parse_args(argv)
     files = stdlib_files(options.sample)
     print(f"python {sys.version.split()[0]}, stdlib {sysconfig.get_paths()['stdlib']}, {len(files)} files")
     failed = False
-    for name in REGISTRIES:
+    for name in options.registry or REGISTRIES:
         stats = roundtrip(files, registry_for(name))
         print(
             f"{name:9} files={stats.files} unreadable={stats.unreadable} changed={stats.changed} "
@@ -168,6 +172,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         )
         for problem in stats.problems[:20]:
             print(f"  {problem}")
+        for refusal in stats.refusals if options.verbose else ():
+            print(f"  declined {refusal}")
         failed = failed or bool(stats.problems) or (name == "nothing" and stats.changed > 0)
     return 1 if failed else 0
 

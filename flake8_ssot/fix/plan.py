@@ -107,14 +107,6 @@ def dotted_parts(node: ast.AST) -> Optional[List[str]]:
     return parts
 
 
-def _import_locals(node: ast.AST) -> Set[str]:
-    if isinstance(node, ast.Import):
-        return {alias.asname or alias.name.partition(".")[0] for alias in node.names}
-    if isinstance(node, ast.ImportFrom):
-        return {alias.asname or alias.name for alias in node.names if alias.name != "*"}
-    return set()
-
-
 class _Scopes:
     """Which function or class body each node runs in (None: the module)."""
 
@@ -187,6 +179,7 @@ class Planner:
         self._module_level = {id(node) for node in _module_level_imports(tree)}
         self._imported: Set[str] = set()  # modules imported at module level, after the planned edits
         self._assigned_names: Optional[Set[str]] = None
+        self._existing: Dict[Tuple[str, str], Optional[str]] = {}
         self._scope_of: Dict[int, Optional[ast.AST]] = {}
 
     # -- the entry point -------------------------------------------------------------------------
@@ -422,10 +415,11 @@ class Planner:
             if owner != rewrite.new:
                 self.plan.note(position, f"'{local}' would stand for two replacements; edit it by hand")
                 return None
-        elif self._imports_exactly(local, rewrite.new):
-            self._claimed[local] = rewrite.new
-            return local  # the file already imports the replacement under that name
-        elif local in self.identifiers:
+        else:
+            existing = self._existing_local(rewrite.new, local)
+            if existing is not None:
+                return existing  # the file already imports the replacement (once fixed) under that name
+        if owner is None and local in self.identifiers:
             self.plan.note(
                 position,
                 f"the replacement would be imported as '{local}', a name this file already uses; edit it by hand",
@@ -435,12 +429,65 @@ class Planner:
         self._add(where, spec)
         return local
 
+    def _existing_local(self, target: str, preferred: str) -> Optional[str]:
+        """A name the file binds to ``target`` by module-level imports only, ``preferred`` first."""
+        key = (target, preferred)
+        if key not in self._existing:
+            self._existing[key] = self._find_existing_local(target, preferred)
+        return self._existing[key]
+
+    def _find_existing_local(self, target: str, preferred: str) -> Optional[str]:
+        candidates = {
+            local
+            for node in self._imports
+            if id(node) in self._module_level
+            for local, bound in self._post_edit_bindings(node).items()
+            if bound == target
+        }
+        for local in sorted(candidates, key=lambda name: (name != preferred, name)):
+            if self._imports_exactly(local, target):
+                return local
+        return None
+
     def _imports_exactly(self, local: str, target: str) -> bool:
-        """``local`` is bound only by module-level imports of ``target``, and by nothing else."""
-        if self.bindings.targets(local) != {target} or local in self._assigned:
+        """``local`` is bound only by module-level imports of ``target`` (once the planned import
+        edits are made), and by nothing else."""
+        if local in self._assigned:
             return False
-        binders = [node for node in self._imports if local in _import_locals(node)]
-        return all(id(node) in self._module_level for node in binders)
+        targets: Set[str] = set()
+        for node in self._imports:
+            bound = self._post_edit_bindings(node).get(local)
+            if bound is None:
+                continue
+            if id(node) not in self._module_level:
+                return False
+            targets.add(bound)
+        return targets == {target}
+
+    def _post_edit_bindings(self, node: Union[ast.Import, ast.ImportFrom]) -> Dict[str, str]:
+        """Local name -> what it stands for, for one import statement after the planned edits."""
+        edit = self.plan.imports.get(self.columns.of(node))
+        found: Dict[str, str] = {}
+        if isinstance(node, ast.Import):
+            for index, alias in enumerate(node.names):
+                new = edit.new[index] if edit is not None else None
+                name = new if isinstance(new, str) else alias.name
+                if alias.asname:
+                    found[alias.asname] = name
+                else:
+                    found[name.partition(".")[0]] = name.partition(".")[0]
+            return found
+        base = import_target(node, self.identity)
+        if base is None:
+            return found
+        for index, alias in enumerate(node.names):
+            if alias.name == "*":
+                continue
+            new = edit.new[index] if edit is not None else None
+            found[alias.asname or alias.name] = (
+                f"{new.module}.{new.name}" if isinstance(new, Target) else f"{base}.{alias.name}"
+            )
+        return found
 
     @property
     def _assigned(self) -> Set[str]:
