@@ -370,3 +370,14 @@ def test_error_report_is_one_readable_block(tmp_path):
     with pytest.raises(ConfigError) as caught:
         _load(tmp_path, {"setup.cfg": "[flake8]\nssot-forbidden-modules = a..b\n"})
     assert caught.value.report().splitlines()[0] == "flake8-ssot: 1 configuration problem:"
+
+
+def test_reason_with_a_line_break_is_rejected(tmp_path):
+    problems = _problems(
+        tmp_path,
+        {"pyproject.toml": '[tool.flake8-ssot.forbidden-modules]\n"a.legacy" = { reason = "line one\\nline two" }\n'},
+    )
+    assert problems == [
+        "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'line one\\nline two': "
+        "a reason must be one line of printable text"
+    ]

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from flake8_ssot.engine import Engine, Rule
+from flake8_ssot.engine import Engine, Rule, internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.plugin import SsotChecker
@@ -54,6 +54,7 @@ def test_the_plugin_never_lets_an_exception_reach_flake8(registry, monkeypatch):
         raise OSError("disk vanished")
 
     monkeypatch.setattr("flake8_ssot.plugin.identify", broken)
+    monkeypatch.setattr(SsotChecker, "_engine", Engine(registry))
     checker = SsotChecker(ast.parse("import app.legacy\n"), ["import app.legacy\n"], "app/x.py")
     results = list(checker.run())
     assert [(line, col, message.split()[0]) for line, col, message, _ in results] == [(1, 0, "SOT900")]
@@ -109,3 +110,11 @@ def test_empty_registry_has_no_active_rule(tmp_path):
     engine = Engine(registry_from_ini(tmp_path, "[flake8]\n"))
     assert engine.rules == ()
     assert engine.might_report("import app.legacy\n") is False
+
+
+def test_internal_error_message_is_one_line():
+    finding = internal_error("rule 'x'", ValueError("first\nsecond\r\nthird"))
+    assert finding.text == (
+        "flake8-ssot could not finish rule 'x' (ValueError: first second third); "
+        "the file's other findings are still reported, please report this"
+    )

@@ -35,6 +35,10 @@ def build_registry(raw: RawConfig, problems: Problems) -> Registry:
     wheres = {
         (section, normalise(entry.key)): entry.where for section, entries in raw.entries.items() for entry in entries
     }
+    for entries in raw.entries.values():
+        for entry in entries:
+            if entry.reason is not None and not entry.reason.isprintable():
+                problems.add(entry.where, entry.reason, "a reason must be one line of printable text")
     allow = _allow_lists(raw.entries.get("allow", []), problems)
     modules = _forbidden_modules(raw.entries.get("forbidden-modules", []), allow, problems)
     names = _forbidden_names(raw.entries.get("forbidden-names", []), allow, problems)
