@@ -111,6 +111,7 @@ def test_the_cache_lives_next_to_the_config_file(project: Path) -> None:
     assert stats["cache"] == str(project / DIRECTORY)
 
 
+@pytest.mark.slow
 def test_concurrent_runs_agree_and_leave_a_valid_cache(project: Path) -> None:
     for index in range(30):
         (project / "app" / f"m{index}.py").write_text(f"import app.legacy\nx = {index}\n", encoding="utf-8")

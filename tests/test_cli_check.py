@@ -141,6 +141,7 @@ def test_missing_baseline_file_is_a_clean_error(project: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
     files = dict(PROJECT)
     for index in range(40):
