@@ -162,7 +162,8 @@ class Interest:
 
 
 def internal_error(where: str, error: BaseException) -> Finding:
-    detail = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    # One line, whatever the exception's text holds: editors parse flake8's output line by line.
+    detail = " ".join(f"{type(error).__name__}: {error}".split()).rstrip(":")
     if len(detail) > 200:
         detail = detail[:197] + "..."
     return Finding(
