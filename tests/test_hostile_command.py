@@ -166,6 +166,10 @@ def test_exit_codes(tmp_path: Path) -> None:
         "./broken.py:1:1: SOT901 file could not be analysed: cannot decode it as utf-8 (byte 0xff on line 1); "
         "it was not checked\n"
     )
+    # A file that cannot hold a finding (no registry name in its text) is not parsed, so its
+    # syntax error is not the command's to report (flake8 reports it as E999).
+    (tmp_path / "broken.py").write_bytes(b"def f(:\n")
+    assert (run_cli(["check", "--no-cache"], tmp_path).returncode, run_cli(["check"], tmp_path).stdout) == (0, "")
     missing = run_cli(["check", "--no-cache", "nowhere.py"], tmp_path)
     assert (missing.returncode, missing.stdout) == (2, "")
     assert missing.stderr == "flake8-ssot: error: no such file or directory: nowhere.py\n"
