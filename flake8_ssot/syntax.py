@@ -9,16 +9,29 @@ from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
 
 
-def dotted_text(node: ast.AST) -> Optional[str]:
-    """``a.b.c`` for a chain of attributes on a name, else None (iteratively)."""
+def dotted_parts(node: ast.AST, consumed: Optional[Set[int]] = None) -> Optional[List[str]]:
+    """``["a", "b", "c"]`` for a chain of attributes on a name, else None (iteratively).
+
+    ``consumed`` collects the ids of the chain's attribute links, so a caller walking every
+    ``Attribute`` node can skip the inner links of a chain it already read.
+    """
     parts: List[str] = []
     while isinstance(node, ast.Attribute):
+        if consumed is not None:
+            consumed.add(id(node))
         parts.append(node.attr)
         node = node.value
     if not isinstance(node, ast.Name):
         return None
     parts.append(node.id)
-    return ".".join(reversed(parts))
+    parts.reverse()
+    return parts
+
+
+def dotted_text(node: ast.AST) -> Optional[str]:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = dotted_parts(node)
+    return ".".join(parts) if parts is not None else None
 
 
 def constant_string(node: ast.AST) -> Optional[str]:

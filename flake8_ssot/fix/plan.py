@@ -19,7 +19,7 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
-from flake8_ssot.syntax import Bindings, constant_string, import_target
+from flake8_ssot.syntax import Bindings, constant_string, dotted_parts, import_target
 
 Position = Tuple[int, int]
 FIXABLE_CODES = frozenset({"SOT101", "SOT102", "SOT103", "SOT104"})
@@ -93,18 +93,6 @@ class Columns:
 
     def of(self, node: ast.AST) -> Position:
         return self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-
-
-def dotted_parts(node: ast.AST) -> Optional[List[str]]:
-    parts: List[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    parts.reverse()
-    return parts
 
 
 class _Scopes:

@@ -8,27 +8,13 @@ the import already was.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Sequence, Set
+from typing import Iterator, Optional, Sequence, Set
 
 from flake8_ssot.engine import FileContext, Rule
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules.imports import module_phrase
-
-
-def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[List[str]]:
-    """The dotted parts of a maximal attribute chain; marks the inner links as consumed."""
-    parts: List[str] = []
-    current: ast.AST = node
-    while isinstance(current, ast.Attribute):
-        inner.add(id(current))
-        parts.append(current.attr)
-        current = current.value
-    if not isinstance(current, ast.Name):
-        return None
-    parts.append(current.id)
-    parts.reverse()
-    return parts
+from flake8_ssot.syntax import dotted_parts
 
 
 def _reached(context: FileContext, qualified: str, bound: str) -> Optional[str]:
@@ -60,7 +46,7 @@ def check_attributes(context: FileContext) -> Iterator[Finding]:
         if id(node) in inner:
             continue
         assert isinstance(node, ast.Attribute)
-        parts = _chain(node, inner)
+        parts = dotted_parts(node, inner)
         if parts is None:
             continue
         written = ".".join(parts)

@@ -21,7 +21,7 @@ from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import FileResolution, relevance_for
 from flake8_ssot.resolution.model import MODULE, Outcome, Target
 from flake8_ssot.rules.imports import module_phrase
-from flake8_ssot.syntax import import_target
+from flake8_ssot.syntax import dotted_parts, import_target
 
 
 def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]:
@@ -55,16 +55,8 @@ _BINDING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef,
 
 
 def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[str]:
-    parts: List[str] = []
-    current: ast.AST = node
-    while isinstance(current, ast.Attribute):
-        inner.add(id(current))
-        parts.append(current.attr)
-        current = current.value
-    if not isinstance(current, ast.Name):
-        return None
-    parts.append(current.id)
-    return ".".join(reversed(parts))
+    parts = dotted_parts(node, inner)
+    return ".".join(parts) if parts is not None else None
 
 
 class _Check:
