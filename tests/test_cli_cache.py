@@ -123,7 +123,7 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project: Path) -> None:
     outputs = [process.communicate(timeout=120) for process in processes]
     assert len({out for out, _ in outputs}) == 1
     assert all(err == "" for _, err in outputs)
-    assert not list((project / DIRECTORY).glob("*/.tmp-*"))
+    assert not list((project / DIRECTORY).rglob(".flake8-ssot-*.tmp"))
     result, stats = run([], project)
     assert counts(stats)[2:] == (34, 0)
     assert result.stdout == outputs[0][0]
