@@ -9,6 +9,7 @@ never propagates to the caller (flake8 would lose every file's findings).
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 from typing import (
     TYPE_CHECKING,
@@ -34,8 +35,64 @@ if TYPE_CHECKING:
     from flake8_ssot.resolution import FileResolution
 
 NodeTypes = Tuple[Type[ast.AST], ...]
-# A word, or several words that must all occur.
-Word = Union[str, Tuple[str, ...]]
+# What a file's text must contain: a substring, or a pattern that must match somewhere.
+Fragment = Union[str, "re.Pattern[str]"]
+# A fragment, or several fragments that must all occur.
+Word = Union[Fragment, Tuple[Fragment, ...]]
+
+# A relative import (``from . import x``, ``from ..a import b``), however its line is continued.
+# Patterns here start with a literal where they can: the regex engine then skips ahead to it.
+RELATIVE_IMPORT: "re.Pattern[str]" = re.compile(r"from(?<![\w.]from)[ \t\f]*(?:\\(?:\r\n?|\n)[ \t\f]*)*\.")
+# What may stand between two characters of one folded string constant: the end of a literal and
+# the start of the next (``"a." "b"``, ``"a." + ("b")``, across lines and comments: closing
+# quotes, whitespace, comments, parentheses, '+', line continuations, a string prefix, opening
+# quotes), or a backslash-newline inside a literal.  A comment must run to its line's end, so
+# that the repetition cannot split one comment many ways (no exponential backtracking).
+_LITERAL_GAP = r"""(?:["']{1,3}(?:[\s()+\\]|#[^\r\n]*[\r\n])*[A-Za-z]{0,2}["']{1,3}|\\(?:\r\n?|\n))?"""
+
+
+def identifier_word(word: str) -> Tuple[Fragment, ...]:
+    """``word`` as a whole identifier or dotted-name segment: the substring (a cheap first test),
+    then the word with no identifier character on either side (``_base``, not ``self._base_url``)."""
+    literal = re.escape(word)
+    return (word, re.compile(literal + r"(?<!\w" + literal + r")(?!\w)"))
+
+
+def _escapes(char: str) -> List[str]:
+    """Patterns (after the backslash) of the escapes producing ``char`` in a string literal."""
+    code = ord(char)
+    forms = [r"N\{[^}\r\n]*\}"]
+    if code < 0x100:
+        forms.append("x" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:02x}"))
+    if code <= 0o777:
+        forms.append(r"0{0,%d}%s" % (3 - len(f"{code:o}"), f"{code:o}"))
+    forms.append("u" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:04x}"))
+    forms.append("U" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:08x}"))
+    return forms
+
+
+def _escaped(char: str) -> str:
+    """A pattern for ``char`` in a string literal: itself, or an escape producing it."""
+    return "(?:" + "|".join([re.escape(char)] + [r"\\" + form for form in _escapes(char)]) + ")"
+
+
+def string_words(*words: str) -> Tuple[Tuple[Fragment, ...], ...]:
+    """Alternatives, any one of which a text needs for string constants in it to contain every
+    one of ``words``.
+
+    A string literal's value is its source text except for escapes, and constants are folded
+    from several literals (:func:`flake8_ssot.syntax.constant_string`).  So the text spells each
+    word; or spells each with literal boundaries between characters (``"mess" "age"``); or has a
+    backslash and spells each with any characters escaped (``"me\\x73sage"``) as well.
+    """
+    longest_first = sorted(words, key=len, reverse=True)  # patterns are tried in this order
+    split = tuple(re.compile(_LITERAL_GAP.join(re.escape(char) for char in word)) for word in longest_first)
+    escaped = tuple(re.compile(_LITERAL_GAP.join(_escaped(char) for char in word)) for word in longest_first)
+    # Spelt with escapes, some character is escaped: a cheap test (it starts with the backslash).
+    chars = sorted({char for word in words for char in word})
+    some_escape = re.compile(r"\\(?:" + "|".join(sorted({form for char in chars for form in _escapes(char)})) + ")")
+    return (tuple(words), split, ("\\", some_escape, *escaped))
+
 
 # Node types that only ever occur in statement lists: collecting them needs no walk through
 # expressions, which are most of a tree's nodes.
@@ -143,10 +200,11 @@ class Interest:
 
     def __init__(self, words: Optional[Iterable[Word]]) -> None:
         if words is None:
-            self.alternatives: Optional[Tuple[Tuple[str, ...], ...]] = None
+            self.alternatives: Optional[Tuple[Tuple[Fragment, ...], ...]] = None
         else:
-            found = {(word,) if isinstance(word, str) else tuple(word) for word in words}
-            self.alternatives = tuple(sorted(alt for alt in found if alt and all(alt)))
+            found = {(word,) if isinstance(word, (str, re.Pattern)) else tuple(word) for word in words}
+            ordered = (_cheapest_first(alt) for alt in found if alt and all(alt))
+            self.alternatives = tuple(sorted(ordered, key=repr))
 
     @staticmethod
     def searchable(text: str) -> str:
@@ -154,11 +212,33 @@ class Interest:
             return text
         return text + "\n" + unicodedata.normalize("NFKC", text)
 
-    def might_match(self, searchable: str) -> bool:
-        """``searchable`` as returned by :meth:`searchable`."""
+    def might_match(self, searchable: str, seen: Optional[Dict[Fragment, bool]] = None) -> bool:
+        """``searchable`` as returned by :meth:`searchable`; ``seen`` remembers fragments looked up
+        in the same text (shared by every rule's interest)."""
         if self.alternatives is None:
             return True
-        return any(all(word in searchable for word in alternative) for alternative in self.alternatives)
+        if seen is None:
+            seen = {}
+        for alternative in self.alternatives:
+            for fragment in alternative:
+                present = seen.get(fragment)
+                if present is None:
+                    if isinstance(fragment, str):
+                        present = fragment in searchable
+                    else:
+                        present = fragment.search(searchable) is not None
+                    seen[fragment] = present
+                if not present:
+                    break
+            else:
+                return True
+        return False
+
+
+def _cheapest_first(alternative: Tuple[Fragment, ...]) -> Tuple[Fragment, ...]:
+    """Substrings first, longer (rarer) ones first; then patterns, in the order given."""
+    substrings = sorted((fragment for fragment in alternative if isinstance(fragment, str)), key=lambda s: (-len(s), s))
+    return (*substrings, *(fragment for fragment in alternative if not isinstance(fragment, str)))
 
 
 def internal_error(where: str, error: BaseException) -> Finding:
@@ -186,16 +266,25 @@ class Engine:
         self.registry = registry
         self.rules: Tuple[Rule, ...] = tuple(rule for rule in rules if rule.active(registry))
         self.interests: Tuple[Interest, ...] = tuple(Interest(rule.words(registry)) for rule in self.rules)
+        # The last text filtered and its rules: the command asks might_report, then check_tree.
+        self._last: Tuple[Optional[str], Tuple[Rule, ...]] = (None, ())
 
     def disable_prefilter(self) -> None:
         """Check every file with every rule (the prefilter's equivalence tests use this)."""
         self.interests = tuple(Interest(None) for _ in self.rules)
+        self._last = (None, ())
 
     def _rules_for(self, text: Optional[str]) -> List[Rule]:
         if text is None:
             return list(self.rules)
+        last_text, last_rules = self._last
+        if text is last_text:
+            return list(last_rules)
         searchable = Interest.searchable(text)
-        return [rule for rule, interest in zip(self.rules, self.interests) if interest.might_match(searchable)]
+        seen: Dict[Fragment, bool] = {}
+        rules = [rule for rule, interest in zip(self.rules, self.interests) if interest.might_match(searchable, seen)]
+        self._last = (text, tuple(rules))
+        return rules
 
     def might_report(self, text: str) -> bool:
         """False when ``text`` cannot produce any finding: it need not be parsed or walked."""
@@ -258,18 +347,61 @@ def _collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[
 
 # Fields that never hold a node a rule reads: expression contexts and operators.
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+# Fields that hold identifiers, numbers or constants, by node type name (types a Python version
+# lacks are simply never met).  Not looking into them saves most of the walk's attribute reads.
+_SCALAR_FIELDS: Dict[str, FrozenSet[str]] = {
+    name: frozenset(fields)
+    for name, fields in {
+        "Name": ("id",),
+        "Attribute": ("attr",),
+        "Constant": ("value", "kind"),
+        "keyword": ("arg",),
+        "arg": ("arg", "type_comment"),
+        "alias": ("name", "asname"),
+        "ImportFrom": ("module", "level"),
+        "FunctionDef": ("name", "type_comment"),
+        "AsyncFunctionDef": ("name", "type_comment"),
+        "ClassDef": ("name",),
+        "ExceptHandler": ("name",),
+        "Global": ("names",),
+        "Nonlocal": ("names",),
+        "comprehension": ("is_async",),
+        "FormattedValue": ("conversion",),
+        "AnnAssign": ("simple",),
+        "Assign": ("type_comment",),
+        "For": ("type_comment",),
+        "AsyncFor": ("type_comment",),
+        "With": ("type_comment",),
+        "AsyncWith": ("type_comment",),
+        "MatchAs": ("name",),
+        "MatchStar": ("name",),
+        "MatchMapping": ("rest",),
+        "MatchClass": ("kwd_attrs",),
+        "Module": ("type_ignores",),
+    }.items()
+}
+# Node types with no child a rule reads (given the fields above): not even pushed unless wanted.
+_LEAF_TYPES: FrozenSet[Type[ast.AST]] = frozenset({ast.Name, ast.Constant})
 _CHILD_FIELDS: Dict[Type[ast.AST], Tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: Type[ast.AST]) -> Tuple[str, ...]:
+    skipped = _LEAF_FIELDS | _SCALAR_FIELDS.get(node_type.__name__, frozenset())
+    return tuple(field for field in node_type._fields if field not in skipped)
 
 
 def _collect_all(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
     """Nodes of ``wanted`` types anywhere in the tree, each before its descendants.
 
-    An explicit stack instead of ``ast.walk``: no recursion whatever the depth, and about half
-    the cost (no generator per node, no descent into contexts and operators).
+    An explicit stack instead of ``ast.walk``: no recursion whatever the depth, and a fraction of
+    the cost (no generator per node, no look into contexts, operators, identifiers or constants,
+    names and constants not even pushed unless wanted).
     """
     nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in wanted}
     found_for = nodes.get
     child_fields = _CHILD_FIELDS
+    skip = _LEAF_TYPES.difference(nodes)
+    node_class = ast.AST
     pending: List[ast.AST] = [tree]
     push = pending.append
     pop = pending.pop
@@ -281,13 +413,13 @@ def _collect_all(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[as
             found.append(node)
         fields = child_fields.get(node_type)
         if fields is None:
-            fields = child_fields[node_type] = tuple(f for f in node_type._fields if f not in _LEAF_FIELDS)
+            fields = child_fields[node_type] = _child_fields(node_type)
         for field in fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if item.__class__ not in skip and isinstance(item, node_class):
                         push(item)
-            elif isinstance(value, ast.AST):
+            elif value.__class__ not in skip and isinstance(value, node_class):
                 push(value)
     return nodes

@@ -8,12 +8,12 @@ the import already was.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional, Sequence, Set
+from typing import Iterator, List, Optional, Sequence, Set
 
-from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.engine import FileContext, Rule, Word, identifier_word
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
-from flake8_ssot.rules.imports import module_phrase
+from flake8_ssot.rules.imports import module_phrase, name_words
 from flake8_ssot.syntax import dotted_parts
 
 
@@ -73,13 +73,12 @@ def binds_a_parent(context: FileContext) -> bool:
     )
 
 
-def _words(registry: Registry) -> Optional[Set[str]]:
-    words: Set[str] = set()
+def _words(registry: Registry) -> Optional[List[Word]]:
+    words: List[Word] = []
     for entry in registry.forbidden_modules:
         fixed = [segment for segment in entry.pattern.segments if segment != "*"]
-        words.add(fixed[-1])
-    words.update(entry.attribute for entry in registry.forbidden_names)
-    return words
+        words.append(identifier_word(fixed[-1]))
+    return words + name_words(registry)
 
 
 RULE = Rule(

@@ -12,7 +12,7 @@ import ast
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from flake8_ssot.engine import FileContext, Rule, Word
+from flake8_ssot.engine import FileContext, Rule, Word, string_words
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import LegacyParameters, Registry
 from flake8_ssot.syntax import constant_string, dotted_text
@@ -175,12 +175,14 @@ def _fragments(glob: str) -> Tuple[str, ...]:
 
 def _words(registry: Registry) -> Optional[List[Word]]:
     """A call or definition names the class (its glob's literal parts) and either the parameter
-    or, for a ``**{"supervisor": ...}`` literal whose key may be split or escaped, ``**``."""
+    or, for a ``**{"supervisor": ...}`` literal whose key is escaped or split, ``**`` and an escape
+    or the parameter spelt across literals."""
     words: List[Word] = []
     for entry in registry.legacy_parameters:
         fragments = _fragments(entry.key)
         words.extend(fragments + (parameter,) for parameter in entry.parameters)
-        words.append(fragments + ("**",))
+        for parameter in entry.parameters:
+            words.extend(fragments + ("**",) + alternative for alternative in string_words(parameter)[1:])
         if registry.resolve:  # a resolved call may name no parameter: its class is imported
             words.append(fragments + ("import",))
     return words

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set
 
-from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.engine import RELATIVE_IMPORT, FileContext, Rule, Word, identifier_word
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import ForbiddenModule, ForbiddenName, Registry
 from flake8_ssot.syntax import import_target
@@ -97,15 +97,29 @@ def _star_findings(context: FileContext, node: ast.ImportFrom, base: str, used: 
             yield name_finding(node, "SOT102", f"star import of '{base}' brings in", entry)
 
 
-def _words(registry: Registry) -> Optional[Set[str]]:
-    words: Set[str] = set()
+def name_words(registry: Registry) -> List[Word]:
+    """An import of, or attribute chain to, a forbidden name ``a.mod.Name`` spells ``Name`` and
+    either the module's last segment or a relative import (``from . import Name`` in ``a.mod``)."""
+    words: List[Word] = []
+    for entry in registry.forbidden_names:
+        attribute = identifier_word(entry.attribute)
+        module_last = entry.module.rpartition(".")[2]
+        if not module_last:
+            words.append(attribute)
+            continue
+        words.append(attribute + identifier_word(module_last))
+        words.append(attribute + (RELATIVE_IMPORT,))
+    return words
+
+
+def _words(registry: Registry) -> Optional[List[Word]]:
+    words: List[Word] = []
     for entry in registry.forbidden_modules:
         last = entry.pattern.segments[-1]
         if last == "*":
             return None  # a relative import of a submodule need not spell any fixed segment
-        words.add(last)
-    words.update(entry.attribute for entry in registry.forbidden_names)
-    return words
+        words.append(identifier_word(last))
+    return words + name_words(registry)
 
 
 RULE = Rule(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
-from flake8_ssot.engine import FileContext, Rule, Word
+from flake8_ssot.engine import FileContext, Rule, Word, string_words
 from flake8_ssot.findings import Finding
 from flake8_ssot.names import resolve_relative
 from flake8_ssot.registry import Registry
@@ -28,10 +28,15 @@ _MOCKER_SUFFIX = "mocker"  # pytest-mock fixtures: mocker, class_mocker, module_
 _PATCH_FORMS = {"patch": "target", "patch.dict": "in_dict", "patch.multiple": "target"}
 _SYS_MODULES_METHODS = {"get", "pop", "setdefault"}
 
-# Identifiers without which no target above can be recognised: the prefilter's words.  Keyed on
-# the callee, not the string, so a string split across literals ("a.leg" "acy") or written with
-# escapes is still found.  ``sys.modules`` needs both words, however it is imported.
-CALLEE_WORDS: Tuple[Word, ...] = ("patch", "import_module", "__import__", "resolve_name", ("modules", "sys"))
+# Identifiers without which no target above can be recognised.  ``sys.modules`` needs both
+# words, however it is imported.
+CALLEE_WORDS: Tuple[Tuple[str, ...], ...] = (
+    ("patch",),
+    ("import_module",),
+    ("__import__",),
+    ("resolve_name",),
+    ("modules", "sys"),
+)
 
 
 def _callee_names(context: FileContext, func: ast.AST) -> Set[str]:
@@ -167,8 +172,24 @@ def check_strings(context: FileContext) -> Iterator[Finding]:
             yield finding
 
 
-def _words(registry: Registry) -> Tuple[Word, ...]:
-    return CALLEE_WORDS
+def _target_words(registry: Registry) -> List[Tuple[str, ...]]:
+    """For each forbidden module or name, the segments every string naming it contains."""
+    words = []
+    for module_entry in registry.forbidden_modules:
+        words.append(tuple(part for part in module_entry.pattern.segments if part != "*"))
+    for name_entry in registry.forbidden_names:
+        words.append(tuple(name_entry.name.split(".")))
+    return words
+
+
+def _words(registry: Registry) -> List[Word]:
+    """A callee word, and strings that can hold every segment of a forbidden module or name:
+    spelt out, split across folded literals, or written with escapes."""
+    words: List[Word] = []
+    for callee in CALLEE_WORDS:
+        for segments in _target_words(registry):
+            words.extend(callee + alternative for alternative in string_words(*segments))
+    return words
 
 
 RULE = Rule(

@@ -1,0 +1,173 @@
+"""The prefilter reads closely, and stays lossless.
+
+Strings: a file is skipped only when none of its strings can fold into a forbidden module's or
+name's segment (or a legacy parameter in a ``**{...}`` key), whatever the spelling the rules fold
+(escapes, literals split two or three ways across lines, comments, ``+`` and parentheses, string
+prefixes); a test module patching other targets, or a handler taking ``**options``, is not parsed.
+
+Names: an import of, or chain to, a forbidden ``app.models.OldThing`` spells ``OldThing`` and
+``models``, or is a relative import; a file that merely mentions another ``OldThing`` is skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from flake8_ssot.engine import RELATIVE_IMPORT, Engine, identifier_word, string_words
+from flake8_ssot.location import ModuleIdentity
+from ssot_testing import registry_from_ini
+
+REGISTRY = """\
+[flake8]
+ssot-forbidden-modules = app.services.message_handler = app.core
+ssot-forbidden-names = app.models.OldThing = app.models.Thing
+ssot-legacy-parameters = *Handler = supervisor
+ssot-resolve = false
+"""
+IDENTITY = ModuleIdentity("app.consumers")
+
+FOUND = {
+    "plain": 'from unittest import mock\nmock.patch("app.services.message_handler.X")\n',
+    "split in two": 'from unittest import mock\nmock.patch("app.services.message_" "handler.X")\n',
+    "split in three": 'from unittest import mock\nmock.patch("app.services.mess" "age_" "handler.X")\n',
+    "split across lines and a comment": (
+        "from unittest import mock\n" 'mock.patch(\n    "app.services.message_"  # the legacy one\n    "handler.X"\n)\n'
+    ),
+    "plus and parentheses": 'import importlib\nimportlib.import_module(("app.services.message" + "_handler"))\n',
+    "prefixes and triple quotes": 'import sys\nsys.modules[r"""app.services.message_""" f\'handler\'] = None\n',
+    "hex escape": 'import sys\nx = "app.services.message_h\\x61ndler" in sys.modules\n',
+    "named escape": 'import importlib\nimportlib.import_module("app.services.message_\\N{LATIN SMALL LETTER H}andler")\n',
+    "continued literal": 'from unittest import mock\nmock.patch("app.services.message_\\\nhandler.X")\n',
+    "name split": 'from unittest import mock\nmock.patch("app.models.Old" "Thing")\n',
+    "double-star key split": "OrderHandler(**{'super' 'visor': s})\n",
+    "double-star key escaped": "OrderHandler(**{'super\\x76isor': s})\n",
+    "octal escape and a split": 'import sys\nsys.modules.get("app.services.message" "\\137handler")\n',
+    "escaped dot": 'import sys\nsys.modules.get("app\\x2eservices.message_handler")\n',
+    "name import": "from app.models import OldThing\n",
+    "name chain": "from app import models\nmodels.OldThing()\n",
+    "name chain through an alias": "import app.models as m\nm.OldThing()\n",
+}
+# Checked as a module of the package app.models: relative imports reach the name.
+FOUND_INSIDE = {
+    "relative name import": "from . import OldThing\n",
+    "relative name import, continued line": "from \\\n    . import OldThing\n",
+    "relative star import": "from . import *\nOldThing()\n",
+}
+SKIPPED = {
+    "patching other targets": (
+        "from unittest import mock\n\n\n"
+        '@mock.patch("app.services.email.send")\n'
+        "def test_send(send):\n"
+        '    with mock.patch.dict("os.environ", {"HANDLER": "x"}):\n'
+        '        assert send("item") == "handled"\n'
+    ),
+    "handler with options": (
+        "class OrderHandler:\n"
+        "    def __init__(self, queue, **options):\n"
+        "        self.queue = queue\n"
+        "        self.options = dict(**options)\n"
+    ),
+    "another OldThing": "from app.widgets import OldThing\n\nOldThing()\n",
+    "strings with ordinary escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "a\\tb\\n"\n',
+    "unrelated hex escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "\\x1b[0m"\n',
+}
+
+
+@pytest.fixture
+def registry(tmp_path):
+    return registry_from_ini(tmp_path, REGISTRY)
+
+
+def _both_ways(registry, source, identity=IDENTITY):
+    fast = Engine(registry)
+    full = Engine(registry)
+    full.disable_prefilter()
+    tree = ast.parse(source)
+    return fast.might_report(source), fast.check_tree(tree, identity, source), full.check_tree(tree, identity)
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_every_folded_spelling_passes_the_prefilter_and_is_reported(registry, name):
+    source = textwrap.dedent(FOUND[name])
+    passes, fast, full = _both_ways(registry, source)
+    assert passes
+    assert fast == full
+    assert [f.code for f in full] in (["SOT102"], ["SOT103"], ["SOT104"], ["SOT202"])
+
+
+@pytest.mark.parametrize("name", sorted(FOUND_INSIDE))
+def test_relative_imports_of_a_forbidden_name_pass_the_prefilter(registry, name):
+    passes, fast, full = _both_ways(registry, FOUND_INSIDE[name], ModuleIdentity("app.models.extra"))
+    assert passes
+    assert fast == full
+    assert [f.code for f in full] == ["SOT102"]
+
+
+@pytest.mark.parametrize("name", sorted(SKIPPED))
+def test_files_whose_strings_cannot_name_anything_legacy_are_not_parsed(registry, name):
+    source = SKIPPED[name]
+    passes, fast, full = _both_ways(registry, source)
+    assert not passes
+    assert fast == full == []
+
+
+def test_the_string_patterns_allow_literal_boundaries_and_escapes_only_where_the_parser_folds():
+    (plain,), (split,), (backslash, some_escape, escaped) = string_words("handler")
+    assert plain == "handler" and backslash == "\\"
+    assert some_escape.search(r'"\x61"') and not some_escape.search(r'"\x62 \t \\"')
+    assert split.search('"hand" "ler"') and split.search("'h'\n  # it's\n  + ('andler')") and split.search('"handler"')
+    assert split.search('"hand\\\nler"')  # a backslash-newline inside one literal
+    for text in ('"hand ler"', '"hand", "ler"', '"hand"; "ler"', '"hand" - "ler"'):
+        assert not split.search(text), text
+    for text in (r'"h\x61ndler"', r'"h\u0061ndler"', r'"h\U00000061ndler"', r'"h\141ndler"', r'"\N{X}andler"'):
+        assert escaped.search(text), text
+    assert escaped.search(r'"h\x61nd" "ler"')  # escaped and split
+    assert not escaped.search(r'"h\x62ndler"') and not escaped.search(r'"h\tandler"')
+    # Several words: every one must be there.
+    (first, second), _, _ = string_words("services", "handler")
+    assert (first, second) == ("services", "handler")
+
+
+def test_identifiers_and_relative_imports():
+    word, bounded = identifier_word("_base")
+    assert word == "_base"
+    assert bounded.search("from a.b._base import X") and bounded.search('"a._base"')
+    assert not bounded.search("self._base_url = database")
+    for text in ("from . import x", "from ..a import b", "from \\\n  .x import y"):
+        assert RELATIVE_IMPORT.search(text), text
+    for text in ("from x import y", "import from_", "a.from .x"):
+        assert not RELATIVE_IMPORT.search(text), text
+
+
+HOSTILE = [
+    'a"' + "# " * 60 + "x",
+    'a"' + " \\" * 2000 + "x",
+    "a" + '"' * 3000 + "x",
+    'a"' + "(+" * 2000,
+    "from" + " \\\n" * 2000,
+    "a\\x" * 3000,
+    'mess"' + "#\n" * 3000 + '"age',
+]
+
+
+def test_the_prefilter_patterns_cannot_backtrack_exponentially(tmp_path):
+    """Run in a child with a generous timeout: exponential backtracking on any of these would
+    take longer than the age of the universe, a linear scan takes milliseconds."""
+    script = (
+        "import ast, sys\n"
+        "from flake8_ssot.config import ConfigRequest, load_registry\n"
+        "from flake8_ssot.engine import Engine\n"
+        f"engine = Engine(load_registry(ConfigRequest(cwd={str(tmp_path)!r})))\n"
+        f"for text in {HOSTILE!r}:\n"
+        "    for prefix in ('from unittest import mock\\nmock.patch(x)\\n', 'OrderHandler(**{})\\n'):\n"
+        "        engine.might_report(prefix + text)\n"
+        "print('done')\n"
+    )
+    registry_from_ini(tmp_path, REGISTRY)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.stdout == "done\n", result.stderr
