@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import MutableMapping, Optional, Sequence, Tuple
 
 from flake8_ssot.names import is_identifier
 
@@ -42,8 +42,16 @@ class ModuleIdentity:
 UNKNOWN = ModuleIdentity(name=None, known=False)
 
 
-def identify(filename: str, source_roots: Optional[Sequence[str]] = None) -> ModuleIdentity:
-    """The module identity of ``filename`` (as flake8 passes it)."""
+def identify(
+    filename: str,
+    source_roots: Optional[Sequence[str]] = None,
+    packages: Optional[MutableMapping[str, Tuple[str, ...]]] = None,
+) -> ModuleIdentity:
+    """The module identity of ``filename`` (as flake8 passes it).
+
+    ``packages`` remembers, per directory, the package it is: a caller checking many files in one
+    run (the command) passes one dict, so each directory's ``__init__.py`` chain is looked up once.
+    """
     if filename in _UNNAMED:
         return UNKNOWN
     path = os.path.abspath(filename)
@@ -56,7 +64,7 @@ def identify(filename: str, source_roots: Optional[Sequence[str]] = None) -> Mod
         identity = _from_roots(directory, stem, is_package, source_roots)
         if identity is not None:
             return identity
-    return _from_packages(directory, stem, is_package)
+    return _from_packages(directory, stem, is_package, packages)
 
 
 def _dotted(parts: Sequence[str], is_package: bool) -> ModuleIdentity:
@@ -80,16 +88,36 @@ def _from_roots(directory: str, stem: str, is_package: bool, source_roots: Seque
     return _dotted(parts, is_package)
 
 
-def _from_packages(directory: str, stem: str, is_package: bool) -> ModuleIdentity:
+def _from_packages(
+    directory: str, stem: str, is_package: bool, packages: Optional[MutableMapping[str, Tuple[str, ...]]] = None
+) -> ModuleIdentity:
     """Climb while the directory is a package (has ``__init__.py``): ``src/`` layouts work."""
-    parts = [] if is_package else [stem]
+    parts = list(_package_parts(directory, {} if packages is None else packages))
+    if not is_package:
+        parts.append(stem)
+    return _dotted(parts, is_package)
+
+
+def _package_parts(directory: str, known: MutableMapping[str, Tuple[str, ...]]) -> Tuple[str, ...]:
+    """The dotted parts ``directory`` stands for (empty when it is no package), iteratively."""
+    climbed = []  # package directories, deepest first
+    base: Tuple[str, ...] = ()
     while True:
+        found = known.get(directory)
+        if found is not None:
+            base = found
+            break
         name = os.path.basename(directory)
         if not is_identifier(name) or not os.path.isfile(os.path.join(directory, "__init__.py")):
+            known[directory] = ()
             break
-        parts.insert(0, name)
+        climbed.append(directory)
         parent = os.path.dirname(directory)
         if parent == directory:
             break
         directory = parent
-    return _dotted(parts, is_package)
+    parts = base
+    for package in reversed(climbed):
+        parts = parts + (os.path.basename(package),)
+        known[package] = parts
+    return parts

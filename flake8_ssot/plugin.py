@@ -71,9 +71,13 @@ class SsotChecker:
         findings: List[Finding]
         try:
             engine = self._engine
-            identity = identify(self.filename, engine.registry.source_roots)
-            findings = engine.check_tree(self.tree, identity, "".join(self.lines), filename=self.filename)
-            if self._baseline is not None:
+            text = "".join(self.lines)
+            if engine.might_report(text):  # most files stop here, before any file-system lookup
+                identity = identify(self.filename, engine.registry.source_roots)
+                findings = engine.check_tree(self.tree, identity, text, filename=self.filename)
+            else:
+                findings = []
+            if findings and self._baseline is not None:
                 findings = unaccepted(self._baseline, self.filename, findings, self.lines)
         except Exception as error:  # noqa: BLE001 - flake8 must never see an exception
             findings = [internal_error("checking this file", error)]

@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Generator, Iterable, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Callable, Dict, Generator, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from flake8_ssot.cli.analyse import (
     FileResult,
@@ -98,6 +98,7 @@ class Worker:
         self.plan = plan
         self.engine = Engine(plan.registry)
         self.cache = Cache(plan.cache_dir)
+        self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.project_digest}\0{plan.noqa}"
         self.findings_salt = hashlib.sha256(salt.encode()).hexdigest()
         self.facts_salt = f"{plan.tool_digest}\0{plan.noqa}"
@@ -111,10 +112,12 @@ class Worker:
             result.located = [Located(not_analysed(str(error)), "")]
             result.facts = Facts(None, (), ()) if plan.want_facts else None
             return result
-        identity = identify(path, plan.registry.source_roots)
-        data_digest = hashlib.sha256(data).hexdigest()
-        findings_key = entry_key(self.findings_salt, "findings", data_digest, repr(identity))
-        facts_key = entry_key(self.facts_salt, "facts", data_digest, repr(identity))
+        identity = identify(path, plan.registry.source_roots, self.packages)
+        findings_key = facts_key = ""  # no cache (--no-cache): nothing to hash
+        if self.cache.directory:
+            data_digest = hashlib.sha256(data).hexdigest()
+            findings_key = entry_key(self.findings_salt, "findings", data_digest, repr(identity))
+            facts_key = entry_key(self.facts_salt, "facts", data_digest, repr(identity))
         located = _load_located(self.cache.get(findings_key)) if plan.want_findings else []
         facts, failures = _load_facts(self.cache.get(facts_key)) if plan.want_facts else (None, [])
         need_findings = located is None
