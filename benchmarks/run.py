@@ -180,20 +180,52 @@ class Run:
     returncode: int
 
 
+# Starts the measured command and reports its usage.  A process's peak RSS survives exec on Linux,
+# so a tool started straight from this (large) process would report this process's size as its
+# own: the launcher is a fresh, small interpreter (no site, four modules) that forks the tool.
+LAUNCHER = """\
+import json, os, sys, time
+result, command = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(result, "w") as handle:
+    json.dump([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status)], handle)
+"""
+
+
 def measure(command: Sequence[str], cwd: str) -> Run:
-    """Run ``command`` to completion; its wall and CPU time and peak RSS (workers included)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Run ``command`` to completion; its wall and CPU time and peak RSS (workers included: the
+    largest single process of the run).  The launcher's own few MiB are the floor of the RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
+        result = os.path.join(scratch, "usage.json")
+        subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, result, *command],
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        with open(result, encoding="utf-8") as handle:
+            wall, cpu, maxrss, returncode = json.load(handle)
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    rss_kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
-    return Run(wall, usage.ru_utime + usage.ru_stime, rss_kib / 1024, stdout, stderr, process.returncode)
+    rss_kib = maxrss / (1024 if sys.platform == "darwin" else 1)
+    return Run(wall, cpu, rss_kib / 1024, stdout, stderr, returncode)
+
+
+def launcher_floor_mib() -> float:
+    """Peak RSS the launcher reports for a command that does nothing: the column's floor."""
+    return measure(["true"] if shutil.which("true") else [sys.executable, "-c", "pass"], tempfile.gettempdir()).rss_mib
 
 
 @dataclass
@@ -620,7 +652,8 @@ def report(results: Results, options: argparse.Namespace, load: str) -> str:
     parts = [
         f"flake8-ssot benchmarks: median of {options.repeat} run(s), jobs {options.jobs or 'default (all cores)'}, "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average before/after {load}, "
-        f"ssot-resolve = {'true' if options.resolve else 'false'}.",
+        f"ssot-resolve = {'true' if options.resolve else 'false'}. Peak RSS is the largest process of a run "
+        f"(a command doing nothing shows {launcher_floor_mib():.0f} MiB).",
     ]
     if results.per_file_rows:
         parts += [
