@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 import unicodedata
 from typing import (
     TYPE_CHECKING,
@@ -132,6 +133,7 @@ class FileContext:
         self.text = text
         self._nodes = nodes
         self._bindings: Optional[Bindings] = None
+        self._searchable: Optional[str] = None
         self._resolution: Any = _UNSET
 
     def nodes(self, *types: Type[ast.AST]) -> List[ast.AST]:
@@ -139,6 +141,13 @@ class FileContext:
         if len(types) == 1:
             return self._nodes.get(types[0], [])
         return [node for node_type in types for node in self._nodes.get(node_type, [])]
+
+    @property
+    def searchable(self) -> Optional[str]:
+        """The text as the prefilter searches it (NFKC-normalised too); None without a text."""
+        if self._searchable is None and self.text is not None:
+            self._searchable = Interest.searchable(self.text)
+        return self._searchable
 
     @property
     def bindings(self) -> Bindings:
@@ -307,13 +316,17 @@ class Engine:
             rules = self._rules_for(text)
             if not rules:
                 return []
-            wanted = {node_type for rule in rules for node_type in rule.node_types}
-            nodes = _collect_statements(tree, wanted & STATEMENT_TYPES)
+            # The imports first (every rule may read the file's bindings; refining reads only
+            # them and the text), then what the rules still interested want.
+            nodes = collect_imports(tree, text)
             context = FileContext(tree, identity, self.registry, nodes, filename, text)
             rules = [rule for rule in rules if rule.refine(context)]
-            expression_types = {t for rule in rules for t in rule.node_types if t not in STATEMENT_TYPES}
-            if expression_types:
-                nodes.update(_collect_all(tree, expression_types))
+            wanted = {node_type for rule in rules for node_type in rule.node_types}.difference(nodes)
+            statement_types = wanted & STATEMENT_TYPES
+            if statement_types:
+                nodes.update(_collect_statements(tree, statement_types))
+            if wanted - statement_types:
+                nodes.update(_collect_all(tree, wanted - statement_types))
         except Exception as error:  # noqa: BLE001 - contain everything, report it per file
             return [internal_error("reading this file's syntax tree", error)]
         findings: List[Finding] = []
@@ -325,6 +338,64 @@ class Engine:
                 findings.append(internal_error(f"rule '{rule.name}'", error))
             findings.extend(produced)
         return sorted(set(findings))
+
+
+IMPORT_TYPES: Tuple[Type[ast.AST], ...] = (ast.Import, ast.ImportFrom)
+# A carriage return not starting a "\r\n": the parser counts it as a line end, str.count("\n") does not.
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
+
+
+def lines_containing(text: str, word: str) -> Optional[List[int]]:
+    """The numbers, as the parser counts lines, of the lines on which ``word`` starts, in order;
+    None when ``text`` ends a line with a lone carriage return (then they are not counted)."""
+    if "\r" in text and _LONE_CARRIAGE_RETURN.search(text):
+        return None
+    lines: List[int] = []
+    line, counted = 1, 0
+    position = text.find(word)
+    while position != -1:
+        line += text.count("\n", counted, position)
+        counted = position
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        position = text.find(word, position + len(word))
+    return lines
+
+
+def collect_imports(tree: ast.AST, text: Optional[str]) -> Dict[Type[ast.AST], List[ast.AST]]:
+    """The ``import`` and ``from ... import`` statements, as :func:`_collect_statements` finds them.
+
+    Each spans a line holding the keyword ``import`` (a keyword is never spelt otherwise), so only
+    statements whose lines include such a line are entered: most function and class bodies are
+    never looked at.
+    """
+    lines = lines_containing(text, "import") if text is not None else None
+    if lines is None:
+        return _collect_statements(tree, IMPORT_TYPES)
+    nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in IMPORT_TYPES}
+    if not lines:
+        return nodes
+    count = len(lines)
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        found = nodes.get(node.__class__)
+        if found is not None:
+            found.append(node)
+            continue
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if not children:
+                continue
+            for child in reversed(children):
+                start = getattr(child, "lineno", None)
+                if start is None:  # a match case: no position of its own
+                    pending.append(child)
+                    continue
+                index = bisect_left(lines, start)
+                if index < count and lines[index] <= child.end_lineno:
+                    pending.append(child)
+    return nodes
 
 
 def _collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:

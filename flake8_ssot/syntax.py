@@ -28,6 +28,21 @@ def dotted_parts(node: ast.AST, consumed: Optional[Set[int]] = None) -> Optional
     return parts
 
 
+def bound_names(target: ast.AST) -> List[str]:
+    """The names an assignment target binds: ``a``, ``a, (b, *c)``; ``a.b`` and ``a[0]`` bind none."""
+    names: List[str] = []
+    pending = [target]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            names.append(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            pending.extend(reversed(node.elts))
+        elif isinstance(node, ast.Starred):
+            pending.append(node.value)
+    return names
+
+
 def dotted_text(node: ast.AST) -> Optional[str]:
     """``a.b.c`` for a chain of attributes on a name, else None."""
     parts = dotted_parts(node)

@@ -87,6 +87,8 @@ PREFILTER_CASES = [
     "class Ｈandler: pass\n",
     "x = 1\n",
     "Handler(**{'super' 'visor': 1})\n",
+    # Only the string rule passes the text filter; it still reads the file's imports.
+    'from unittest.mock import patch as p\np("app.leg" "acy.X")\n',
 ]
 
 
@@ -97,6 +99,14 @@ def test_prefilter_is_lossless(registry, source):
     unfiltered.disable_prefilter()
     tree = ast.parse(source)
     assert engine.check_tree(tree, IDENTITY, source) == unfiltered.check_tree(tree, IDENTITY, source)
+
+
+def test_an_aliased_patch_is_recognised_when_only_the_string_rule_passes_the_filter(tmp_path):
+    source = 'from unittest.mock import patch as p\np("app.leg" "acy.X")\n'
+    engine = Engine(registry_from_ini(tmp_path, REGISTRY + "ssot-resolve = false\n"))
+    assert [rule.name for rule in engine._rules_for(source)] == ["strings"]
+    found = engine.check_tree(ast.parse(source), IDENTITY, source)
+    assert [(f.line, f.col, f.code) for f in found] == [(2, 2, "SOT103")]
 
 
 def test_prefilter_skips_files_that_cannot_match(registry):
