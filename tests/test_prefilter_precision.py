@@ -171,3 +171,49 @@ def test_the_prefilter_patterns_cannot_backtrack_exponentially(tmp_path):
     registry_from_ini(tmp_path, REGISTRY)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.stdout == "done\n", result.stderr
+
+
+ATTRIBUTE_REGISTRY = """\
+[flake8]
+ssot-forbidden-names = app.models.OldThing = app.models.Thing
+ssot-legacy-parameters = User*Handler = supervisor
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "mentioned"),
+    [
+        ("pkg.OldThing\n", True),
+        ("pkg . OldThing\n", True),
+        ("pkg.\\\n    OldThing\n", True),
+        ("(pkg.  # the old one\n    OldThing)\n", True),
+        ("pkg.ＯldThing\n", True),  # NFKC: the parser reads OldThing
+        ("pkg.UserMessageHandler\n", True),
+        ("pkg.WebUserMessageHandler\n", True),
+        ("OldThing()\n", False),
+        ("pkg.OldThings\n", False),
+        ("x = pkg. # OldThing\n", False),
+        ("pkg.UserFactory\n", False),  # no "Handler": cannot match User*Handler
+        ("UserMessageHandler()\n", False),
+    ],
+)
+def test_registry_names_as_attributes_are_found_however_the_chain_is_written(tmp_path, text, mentioned):
+    from flake8_ssot.engine import Interest
+    from flake8_ssot.resolution import Relevance
+
+    relevance = Relevance(registry_from_ini(tmp_path, ATTRIBUTE_REGISTRY))
+    assert relevance.attribute_mentioned_in(Interest.searchable(text)) is mentioned
+
+
+def test_the_attribute_pattern_cannot_backtrack_exponentially(tmp_path):
+    """As above, in a child with a generous timeout."""
+    hostile = ["x." + "#" * 3000, "x." + "# a\n" * 3000, "." * 5000, "a." + "b" * 20000, "x.\\\n" * 3000]
+    script = (
+        "from flake8_ssot.config import ConfigRequest, load_registry\n"
+        "from flake8_ssot.resolution import Relevance\n"
+        f"relevance = Relevance(load_registry(ConfigRequest(cwd={str(tmp_path)!r})))\n"
+        f"print([relevance.attribute_mentioned_in(text) for text in {hostile!r}])\n"
+    )
+    registry_from_ini(tmp_path, ATTRIBUTE_REGISTRY)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.stdout == "[False, False, False, False, False]\n", result.stderr

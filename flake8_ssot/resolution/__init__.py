@@ -60,6 +60,13 @@ def source_roots(registry: Registry, filename: Optional[str]) -> Tuple[str, ...]
     return tuple(dict.fromkeys(roots))
 
 
+# A dot, then what may stand between it and the attribute's name.  A comment runs to its line's
+# end, so the repetition cannot split one comment many ways (no exponential backtracking).
+_AFTER_DOT = r"\.(?:[ \t\f\r\n\\]|#[^\r\n]*[\r\n])*"
+# The start of an identifier up to some literal part of it (characters no identifier holds end it).
+_IDENTIFIER_HEAD = r"[^\s.()\[\]{},:;=#'\"+\-*/%@&|^~<>!]*"
+
+
 class Relevance:
     """Which names and modules can matter for a registry: only those are ever followed.
 
@@ -89,15 +96,38 @@ class Relevance:
             fragments = tuple(part for part in re.split(r"[*?]|\[[^\]]*\]?", parameters_entry.key) if part)
             words.append(fragments)
         self.words: Optional[Tuple[Tuple[str, ...], ...]] = None if () in words else tuple(words)
+        # Where a registry name can be the attribute of a chain (``pkg.UserMessageHandler``):
+        # after a dot, blanks, comments and line continuations, an identifier that is the name or
+        # holds the longest literal part of a pattern.
+        self.attribute_pattern: Optional["re.Pattern[str]"] = None
+        if self.words is not None and self.words:
+            attributes = [re.escape(name) + r"(?!\w)" for name in sorted(self.names)]
+            attributes.extend(
+                _IDENTIFIER_HEAD + re.escape(max(fragments, key=len)) for fragments in words[len(self.names) :]
+            )
+            self.attribute_pattern = re.compile(_AFTER_DOT + "(?:" + "|".join(attributes) + ")")
 
     def name(self, name: str) -> bool:
         return name in self.names or bool(self.registry.legacy_parameters_for(name))
 
     def mentioned_in(self, text: Optional[str]) -> bool:
-        """False only when ``text`` certainly names no registry name (None: cannot tell)."""
+        """False only when ``text`` certainly names no registry name (None: cannot tell).
+
+        ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it (NFKC-normalised
+        too): the parser normalises identifiers.
+        """
         if text is None or self.words is None:
             return True
         return any(all(word in text for word in alternative) for alternative in self.words)
+
+    def attribute_mentioned_in(self, text: Optional[str]) -> bool:
+        """False only when no attribute in ``text`` can be a registry name (None: cannot tell).
+
+        ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it.
+        """
+        if text is None or self.words is None:
+            return True
+        return self.attribute_pattern is not None and self.attribute_pattern.search(text) is not None
 
     def module(self, dotted: Optional[str]) -> bool:
         """True for a package containing a forbidden module or name (wildcard segments match)."""

@@ -12,6 +12,10 @@ older astroid does not know) makes :func:`summarise_file` return None: "not reso
 
 from __future__ import annotations
 
+import ast
+import io
+import re
+import tokenize
 import warnings
 from typing import Any, Iterable, List, Optional, Set, Tuple
 
@@ -68,26 +72,68 @@ def _get_builder() -> _Builder:
 
 def summarise_file(path: str, modname: str, is_package: bool) -> Optional[ModuleSummary]:
     """The digest of the module in ``path``, or None when it cannot be read or parsed."""
-    return _summarise(lambda builder: builder.file_build(path, modname), modname, is_package)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    return summarise_source(source, modname, is_package, path)
 
 
 def summarise_source(
     source: str, modname: str, is_package: bool, path: Optional[str] = None
 ) -> Optional[ModuleSummary]:
-    """The digest of ``source`` as module ``modname`` (for tests and buffers)."""
-    return _summarise(lambda builder: builder.string_build(source, modname, path), modname, is_package)
-
-
-def _summarise(build: Any, modname: str, is_package: bool) -> Optional[ModuleSummary]:
+    """The digest of ``source`` as module ``modname``."""
     try:
-        builder = _get_builder()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarnings of the analysed code are not ours
-            module = build(builder)
+            slim = without_function_bodies(source)
+            module = _get_builder().string_build(slim, modname, path)
         _forget(module)
         return _Digest(modname, is_package).summary(module)
     except (Exception, RecursionError):  # noqa: BLE001 - any failure means "not resolved"
         return None
+
+
+# A carriage return not starting a "\r\n": the parser counts it as a line end, str.split("\n") does not.
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
+
+
+def without_function_bodies(source: str) -> str:
+    """``source`` with the body of every function replaced by ``pass`` and blank lines.
+
+    The digest reads module and class level only (a function is a name, ``__init__`` a
+    signature), and function bodies hold most of a module's nodes: astroid then builds a fraction
+    of the tree.  The standard parser (much cheaper than astroid's tree) finds the bodies; line
+    numbers do not change.  A body on its function's header line is kept.  Raises SyntaxError (and
+    whatever else the parser raises) when ``source`` does not parse.
+    """
+    tree = ast.parse(source)
+    if "\r" in source and _LONE_CARRIAGE_RETURN.search(source):
+        return source  # the parser's line numbers would not index source.split("\n")
+    lines = source.split("\n")
+    pending: List[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, field, None) or ():
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    pending.append(child)
+                    continue
+                first, last = child.body[0], child.body[-1]
+                decorators = getattr(first, "decorator_list", None)
+                start = (decorators[0] if decorators else first).lineno - 1
+                end = (last.end_lineno or last.lineno) - 1
+                line = lines[start]
+                indent = line[: len(line) - len(line.lstrip(" \t\f"))]
+                if not decorators and len(indent) != first.col_offset:
+                    continue  # a body sharing its header's line: kept (a decorated one never does)
+                lines[start] = indent + "pass"
+                for number in range(start + 1, end + 1):
+                    lines[number] = ""
+    return "\n".join(lines)
 
 
 def _forget(module: Any) -> None:

@@ -168,6 +168,10 @@ def check_constructors(context: FileContext) -> Iterator[Finding]:
     yield from findings
 
 
+# Definitions, and what resolved calls read to tell which names a file binds and how.
+STATEMENTS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign)
+
+
 def _fragments(glob: str) -> Tuple[str, ...]:
     """The literal parts of a class-name glob, which any matching class name contains."""
     return tuple(part for part in re.split(r"\*|\?|\[[^\]]*\]?", glob) if part)
@@ -190,7 +194,7 @@ def _words(registry: Registry) -> Optional[List[Word]]:
 
 RULE = Rule(
     name="constructors",
-    node_types=(ast.ClassDef, ast.Call),
+    node_types=(ast.Call, *STATEMENTS),
     check=check_constructors,
     active=lambda registry: bool(registry.legacy_parameters),
     words=_words,

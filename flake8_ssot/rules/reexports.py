@@ -15,13 +15,13 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-from flake8_ssot.engine import FileContext, Rule, Word
+from flake8_ssot.engine import RELATIVE_IMPORT, FileContext, Rule, Word, identifier_word
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import FileResolution, relevance_for
 from flake8_ssot.resolution.model import MODULE, Outcome, Target
 from flake8_ssot.rules.imports import module_phrase
-from flake8_ssot.syntax import dotted_parts, import_target
+from flake8_ssot.syntax import bound_names, dotted_parts, import_target
 
 
 def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]:
@@ -80,7 +80,7 @@ class _Check:
                     continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
                 for target in targets:
-                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                    names.update(bound_names(target))
             self._assigned = names
         return self._assigned
 
@@ -128,7 +128,7 @@ class _Check:
     def star_imports(self, stars: List[Tuple[ast.ImportFrom, str]]) -> None:
         """``from pkg import *`` brings in a legacy name the file uses."""
         if not any(self.relevance.module(base) for _, base in stars) and not self.relevance.mentioned_in(
-            self.context.text
+            self.context.searchable
         ):
             return  # only registry names could matter, and the file names none
         local = self.resolution.local
@@ -266,18 +266,19 @@ def _words(registry: Registry) -> Optional[List[Word]]:
 
     A followed import, star import or attribute chain starts from an import that either names a
     registry name, or reads from a package holding a forbidden module or name: absolutely (the
-    text spells the package's first segment) or relatively (the text has ``from`` and a dot).
+    text spells the package's first segment as an identifier) or relatively (the text has a
+    relative import).
     """
     relevance = relevance_for(registry)
     if relevance.words is None:
         return ["import"]  # a legacy-parameters pattern matching any class name
-    words: List[Word] = [("from", "."), *relevance.words]
+    words: List[Word] = [RELATIVE_IMPORT, *relevance.words]
     for module_entry in registry.forbidden_modules:
         top = module_entry.pattern.segments[0]
         if top == "*":
             return ["import"]  # any package may hold it
-        words.append(top)
-    words.extend(name_entry.name.partition(".")[0] for name_entry in registry.forbidden_names)
+        words.append(identifier_word(top))
+    words.extend(identifier_word(name_entry.name.partition(".")[0]) for name_entry in registry.forbidden_names)
     return words
 
 
@@ -298,8 +299,8 @@ def _refine(context: FileContext) -> bool:
                 parts = alias.name.split(".")
                 if any(relevance.module(".".join(parts[:size])) for size in range(1, len(parts) + 1)):
                     return True
-    # A base class written as a chain through an import may still name a registry name.
-    return bool(imports) and relevance.mentioned_in(context.text)
+    # A base class written as a chain through an import may still have a registry name as an attribute.
+    return bool(imports) and relevance.attribute_mentioned_in(context.searchable)
 
 
 def _refine_chains(context: FileContext) -> bool:
@@ -308,7 +309,7 @@ def _refine_chains(context: FileContext) -> bool:
     targets = context.bindings.all_targets()
     if any(relevance.module(target) for target in targets):
         return True  # a package holding a forbidden module is bound: its attributes matter
-    return bool(targets) and relevance.mentioned_in(context.text)
+    return bool(targets) and relevance.attribute_mentioned_in(context.searchable)
 
 
 def _active(registry: Registry) -> bool:

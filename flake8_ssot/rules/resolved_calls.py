@@ -20,46 +20,38 @@ from typing import Dict, List, Optional, Set
 
 from flake8_ssot.engine import FileContext
 from flake8_ssot.findings import Finding
-from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import LegacyParameters
 from flake8_ssot.resolution import FileResolution
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
-from flake8_ssot.syntax import Bindings, dotted_text
+from flake8_ssot.syntax import Bindings, bound_names, dotted_text
 
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_ALIAS_HOPS = 8
 
 
 class _Statements:
-    """From the statement lists only: ``name = dotted.expression`` assignments, the names that
-    assignments, classes and functions bind, the file's imports and whether it star-imports."""
+    """From the statements the constructors rule collects (``constructors.STATEMENTS``):
+    ``name = dotted.expression`` assignments, the names that assignments, classes and functions
+    bind, the file's imports and whether it star-imports."""
 
-    def __init__(self, tree: ast.AST, identity: ModuleIdentity) -> None:
+    def __init__(self, context: FileContext) -> None:
         self.aliases: Dict[str, List[str]] = {}
         self.bound: Set[str] = set()
-        self.star = False
-        imports: List[ast.AST] = []
-        pending = [tree]
-        while pending:
-            node = pending.pop()
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                value = dotted_text(node.value) if node.value is not None else None
-                for target in targets:
-                    self.bound.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
-                    if isinstance(target, ast.Name) and value is not None:
-                        self.aliases.setdefault(target.id, []).append(value)
-            elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.bound.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                imports.append(node)
-                self.star = self.star or any(alias.name == "*" for alias in node.names)
-            for field in _STATEMENT_FIELDS:
-                children = getattr(node, field, None)
-                if children:
-                    pending.extend(children)
-        self.imports = Bindings(imports, identity)
+        for node in context.nodes(ast.Assign, ast.AnnAssign):
+            assert isinstance(node, (ast.Assign, ast.AnnAssign))
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = dotted_text(node.value) if node.value is not None else None
+            for target in targets:
+                self.bound.update(bound_names(target))
+                if isinstance(target, ast.Name) and value is not None:
+                    self.aliases.setdefault(target.id, []).append(value)
+        for node in context.nodes(*DEFINITIONS):
+            assert isinstance(node, DEFINITIONS)
+            self.bound.add(node.name)
+        imports = context.nodes(ast.Import, ast.ImportFrom)
+        self.star = any(alias.name == "*" for node in imports for alias in node.names)  # type: ignore[attr-defined]
+        self.imports = Bindings(imports, context.identity)
 
 
 class _Calls:
@@ -68,7 +60,7 @@ class _Calls:
     def __init__(self, context: FileContext, resolution: FileResolution) -> None:
         self.context = context
         self.resolution = resolution
-        self.statements = _Statements(context.tree, context.identity)
+        self.statements = _Statements(context)
         self.worth: Dict[str, bool] = {}
 
     def worth_resolving(self, callee: str) -> bool:
