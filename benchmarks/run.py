@@ -48,7 +48,7 @@ import tempfile
 import time
 import tokenize
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -143,6 +143,23 @@ def python_files(root: str) -> List[str]:
         subdirectories[:] = sorted(d for d in subdirectories if d not in NEVER_WALKED and not d.startswith("."))
         found.extend(os.path.join(directory, name) for name in sorted(files) if name.endswith(".py"))
     return found
+
+
+def parsed_files(root: str) -> Iterator[Tuple[str, str, ast.AST, float]]:
+    """(path, text, tree, seconds ast.parse took) for each file flake8 would run plugins on."""
+    clock = time.perf_counter
+    for path in python_files(root):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+            started = clock()
+            tree = ast.parse(text, path)
+            seconds = clock() - started
+        except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+            continue  # flake8 reports E902 / E999 and runs no plugin
+        yield path, text, tree, seconds
 
 
 def stdlib_corpus(workdir: str, resolve: bool) -> Corpus:
@@ -372,17 +389,8 @@ def per_file_child(root: str) -> Dict[str, Any]:
     tidy_codes: Dict[str, int] = {}
     checked = past_prefilter = 0
     clock = time.perf_counter
-    for number, path in enumerate(python_files(".")):
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            text = data.decode(encoding)
-            started = clock()
-            tree = ast.parse(text, path)
-            parse_seconds += clock() - started
-        except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
-            continue  # flake8 reports E902 / E999 and runs no plugin
+    for number, (path, text, tree, seconds) in enumerate(parsed_files(".")):
+        parse_seconds += seconds
         checked += 1
         lines = text.splitlines(True)
         past_prefilter += engine.might_report(text)

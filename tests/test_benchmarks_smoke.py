@@ -141,3 +141,25 @@ def test_a_quick_run_prints_every_table_and_finds_what_was_seeded(tmp_path):
         str(QUICK_FILES // 2),
         str(QUICK_FILES),
     ]
+
+
+def test_the_stage_profile_accounts_for_every_stage_of_a_small_run():
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "engine_stages.py"), "--corpus", "generated", "--files", "60", "--no-gc"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    title, _, table = result.stdout.partition("\n\n")
+    assert title.startswith("generated: 60 files, ssot-resolve = true, garbage collector off, Python ")
+    rows = _tables(table)["| stage | seconds | share of ast.parse |"]
+    stages = [row[0].strip() for row in rows]
+    assert stages[:2] == ["ast.parse (the floor)", "checker, all stages"] and stages[-1] == "other"
+    # A tree seeded with every kind of finding runs the filter, the import lookup and the rules.
+    assert {"text filter", "imports", "rule reexports", "rule constructors"} <= set(stages)
+    # "other" is what the listed stages leave of the checker's time (each printed to 0.01 s).
+    checker = float(rows[1][1])
+    assert sum(float(row[1]) for row in rows[2:]) == pytest.approx(checker, abs=0.005 * len(rows))
+    assert rows[0][2] == "1.000x"
