@@ -61,8 +61,8 @@ def measure(root: str, collect_garbage: bool = True) -> Dict[str, Any]:
     stages: Stages = {}
     engine._rules_for = _timed(stages, "text filter", engine._rules_for)  # type: ignore[method-assign]
     engine_module.collect_imports = _timed(stages, "imports", engine_module.collect_imports)
-    engine_module._collect_statements = _timed(stages, "statements", engine_module._collect_statements)
-    engine_module._collect_all = _timed(stages, "expressions", engine_module._collect_all)
+    engine_module.collect_statements = _timed(stages, "statements", engine_module.collect_statements)
+    engine_module.collect_nodes = _timed(stages, "expressions", engine_module.collect_nodes)
     for rule in engine.rules:
         rule.check = _timed(stages, f"rule {rule.name}", rule.check)
         rule.refine = _timed(stages, f"refine {rule.name}", rule.refine)

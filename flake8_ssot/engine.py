@@ -324,9 +324,9 @@ class Engine:
             wanted = {node_type for rule in rules for node_type in rule.node_types}.difference(nodes)
             statement_types = wanted & STATEMENT_TYPES
             if statement_types:
-                nodes.update(_collect_statements(tree, statement_types))
+                nodes.update(collect_statements(tree, statement_types))
             if wanted - statement_types:
-                nodes.update(_collect_all(tree, wanted - statement_types))
+                nodes.update(collect_nodes(tree, wanted - statement_types))
         except Exception as error:  # noqa: BLE001 - contain everything, report it per file
             return [internal_error("reading this file's syntax tree", error)]
         findings: List[Finding] = []
@@ -363,7 +363,7 @@ def lines_containing(text: str, word: str) -> Optional[List[int]]:
 
 
 def collect_imports(tree: ast.AST, text: Optional[str]) -> Dict[Type[ast.AST], List[ast.AST]]:
-    """The ``import`` and ``from ... import`` statements, as :func:`_collect_statements` finds them.
+    """The ``import`` and ``from ... import`` statements, as :func:`collect_statements` finds them.
 
     Each spans a line holding the keyword ``import`` (a keyword is never spelt otherwise), so only
     statements whose lines include such a line are entered: most function and class bodies are
@@ -371,7 +371,7 @@ def collect_imports(tree: ast.AST, text: Optional[str]) -> Dict[Type[ast.AST], L
     """
     lines = lines_containing(text, "import") if text is not None else None
     if lines is None:
-        return _collect_statements(tree, IMPORT_TYPES)
+        return collect_statements(tree, IMPORT_TYPES)
     nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in IMPORT_TYPES}
     if not lines:
         return nodes
@@ -398,7 +398,7 @@ def collect_imports(tree: ast.AST, text: Optional[str]) -> Dict[Type[ast.AST], L
     return nodes
 
 
-def _collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
+def collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
     """Statement nodes of ``wanted`` types, walking statement lists only (iteratively)."""
     nodes: Dict[Type[ast.AST], List[ast.AST]] = {node_type: [] for node_type in wanted}
     if not nodes:
@@ -461,7 +461,7 @@ def _child_fields(node_type: Type[ast.AST]) -> Tuple[str, ...]:
     return tuple(field for field in node_type._fields if field not in skipped)
 
 
-def _collect_all(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
+def collect_nodes(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[Type[ast.AST], List[ast.AST]]:
     """Nodes of ``wanted`` types anywhere in the tree, each before its descendants.
 
     An explicit stack instead of ``ast.walk``: no recursion whatever the depth, and a fraction of

@@ -13,7 +13,7 @@ from typing import List
 
 import pytest
 
-from flake8_ssot.engine import IMPORT_TYPES, _collect_statements, collect_imports, lines_containing
+from flake8_ssot.engine import IMPORT_TYPES, collect_imports, collect_statements, lines_containing
 from flake8_ssot.syntax import bound_names
 
 STDLIB = sysconfig.get_paths()["stdlib"]
@@ -52,7 +52,7 @@ LAYOUTS = {
 
 
 def _imports(tree: ast.AST) -> List[ast.AST]:
-    nodes = _collect_statements(tree, IMPORT_TYPES)
+    nodes = collect_statements(tree, IMPORT_TYPES)
     return [node for node_type in IMPORT_TYPES for node in nodes[node_type]]
 
 
