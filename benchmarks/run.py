@@ -663,27 +663,18 @@ def report(results: Results, options: argparse.Namespace, load: str) -> str:
         f"ssot-resolve = {'true' if options.resolve else 'false'}. Peak RSS is the largest process of a run "
         f"(a command doing nothing shows {launcher_floor_mib():.0f} MiB).",
     ]
-    if results.per_file_rows:
-        parts += [
-            "",
-            "1. Per file, in process (trees already parsed):",
-            "",
-            table(PER_FILE_HEADER, results.per_file_rows),
-        ]
-    if results.flake8_rows:
-        parts += ["", "2. flake8 runs (one checker plugin each):", "", table(FLAKE8_HEADER, results.flake8_rows)]
-    if results.command_rows:
-        parts += ["", "3. `flake8-ssot check` against Ruff:", "", table(COMMAND_HEADER, results.command_rows)]
-    if results.growth_rows:
-        parts += ["", "4. Growth (generated trees, cold):", "", table(GROWTH_HEADER, results.growth_rows)]
-        parts += [""] + results.growth_notes if results.growth_notes else []
-    if results.findings_rows:
-        parts += [
-            "",
-            "Findings (found/expected where the corpus is generated):",
-            "",
-            table(FINDINGS_HEADER, results.findings_rows),
-        ]
+    sections = (
+        ("1. Per file, in process (trees already parsed):", PER_FILE_HEADER, results.per_file_rows, []),
+        ("2. flake8 runs (one checker plugin each):", FLAKE8_HEADER, results.flake8_rows, []),
+        ("3. `flake8-ssot check` against Ruff:", COMMAND_HEADER, results.command_rows, []),
+        ("4. Growth (generated trees, cold):", GROWTH_HEADER, results.growth_rows, results.growth_notes),
+        ("Findings (found/expected where the corpus is generated):", FINDINGS_HEADER, results.findings_rows, []),
+    )
+    for title, header, rows, notes in sections:
+        if rows:
+            parts += ["", title, "", table(header, rows)]
+            if notes:
+                parts += ["", *notes]
     return "\n".join(parts) + "\n"
 
 

@@ -30,7 +30,7 @@ from typing import (
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
-from flake8_ssot.syntax import Bindings
+from flake8_ssot.syntax import STATEMENT_FIELDS, Bindings, numbers_lines_as_parsed
 
 if TYPE_CHECKING:
     from flake8_ssot.resolution import FileResolution
@@ -108,7 +108,6 @@ STATEMENT_TYPES: FrozenSet[Type[ast.AST]] = frozenset(
         ast.AnnAssign,
     }
 )
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 _UNSET = object()
@@ -341,14 +340,12 @@ class Engine:
 
 
 IMPORT_TYPES: Tuple[Type[ast.AST], ...] = (ast.Import, ast.ImportFrom)
-# A carriage return not starting a "\r\n": the parser counts it as a line end, str.count("\n") does not.
-_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 
 
 def lines_containing(text: str, word: str) -> Optional[List[int]]:
     """The numbers, as the parser counts lines, of the lines on which ``word`` starts, in order;
     None when ``text`` ends a line with a lone carriage return (then they are not counted)."""
-    if "\r" in text and _LONE_CARRIAGE_RETURN.search(text):
+    if not numbers_lines_as_parsed(text):
         return None
     lines: List[int] = []
     line, counted = 1, 0
@@ -383,7 +380,7 @@ def collect_imports(tree: ast.AST, text: Optional[str]) -> Dict[Type[ast.AST], L
         if found is not None:
             found.append(node)
             continue
-        for field in _STATEMENT_FIELDS:
+        for field in STATEMENT_FIELDS:
             children = getattr(node, field, None)
             if not children:
                 continue
@@ -409,7 +406,7 @@ def collect_statements(tree: ast.AST, wanted: Iterable[Type[ast.AST]]) -> Dict[T
         found = nodes.get(type(node))
         if found is not None:
             found.append(node)
-        for field in _STATEMENT_FIELDS:
+        for field in STATEMENT_FIELDS:
             children = getattr(node, field, None)
             if children:
                 pending.extend(reversed(children))

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, Iterable, List, Optional, Set
 
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
+
+# The fields holding statement lists: bodies, else and finally blocks, except handlers, match cases.
+STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# A carriage return not starting a "\r\n": the parser ends a line there, str.split("\n") does not.
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
+
+
+def numbers_lines_as_parsed(text: str) -> bool:
+    """True when line ``n`` of the parser is ``text.split("\n")[n - 1]`` (and counting ``"\n"``
+    gives its line numbers): no line of ``text`` ends with a lone carriage return."""
+    return "\r" not in text or _LONE_CARRIAGE_RETURN.search(text) is None
 
 
 def dotted_parts(node: ast.AST, consumed: Optional[Set[int]] = None) -> Optional[List[str]]:

@@ -4,11 +4,14 @@ read inline expectations, run real flake8."""
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 import textwrap
+import tokenize
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -23,6 +26,26 @@ EXPECTED_ITEM = re.compile(r"^(SOT\d{3}):(\d+)$")
 
 # (line, 1-based column, code), as flake8 prints them.
 Position = Tuple[int, int, str]
+
+
+def stdlib_files(every: int = 1) -> List[str]:
+    """Every ``every``-th ``.py`` file of the running interpreter's standard library, in a fixed order."""
+    found: List[str] = []
+    for directory, subdirectories, files in os.walk(sysconfig.get_paths()["stdlib"]):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in ("site-packages", "__pycache__"))
+        found.extend(os.path.join(directory, name) for name in sorted(files) if name.endswith(".py"))
+    return found[::every]
+
+
+def read_python_source(path: str) -> Optional[str]:
+    """The file's text as Python decodes it (BOM, coding cookie, else UTF-8); None when it cannot."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError):
+        return None
 
 
 def registry_from_ini(directory: Path, ini: str, filename: str = "setup.cfg") -> Registry:

@@ -4,19 +4,14 @@ whatever the layout), and the names an assignment binds."""
 from __future__ import annotations
 
 import ast
-import io
-import os
 import sys
-import sysconfig
-import tokenize
 from typing import List
 
 import pytest
 
 from flake8_ssot.engine import IMPORT_TYPES, collect_imports, collect_statements, lines_containing
 from flake8_ssot.syntax import bound_names
-
-STDLIB = sysconfig.get_paths()["stdlib"]
+from ssot_testing import read_python_source, stdlib_files
 
 # Each layout, and how many import statements it holds.
 LAYOUTS = {
@@ -80,28 +75,15 @@ def test_line_numbers_are_counted_as_the_parser_counts_them():
     assert lines_containing("x\rimport a\n", "import") is None
 
 
-def _stdlib_files(every: int) -> List[str]:
-    found: List[str] = []
-    for directory, subdirectories, files in os.walk(STDLIB):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in ("site-packages", "__pycache__"))
-        found.extend(os.path.join(directory, name) for name in sorted(files) if name.endswith(".py"))
-    return found[::every]
-
-
-def _read(path: str) -> str:
-    with open(path, "rb") as handle:
-        data = handle.read()
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding)
-
-
 def _compare_on(paths: List[str]) -> int:
     compared = 0
     for path in paths:
+        text = read_python_source(path)
+        if text is None:
+            continue
         try:
-            text = _read(path)
             tree = ast.parse(text)
-        except (SyntaxError, UnicodeDecodeError, ValueError):
+        except (SyntaxError, ValueError):
             continue
         assert _guided(tree, text) == _imports(tree), path
         compared += 1
@@ -109,12 +91,12 @@ def _compare_on(paths: List[str]) -> int:
 
 
 def test_imports_by_lines_match_the_full_walk_on_a_standard_library_sample():
-    assert _compare_on(_stdlib_files(every=10)) >= 100
+    assert _compare_on(stdlib_files(every=10)) >= 100
 
 
 @pytest.mark.slow
 def test_imports_by_lines_match_the_full_walk_on_the_whole_standard_library():
-    assert _compare_on(_stdlib_files(every=1)) >= 1000
+    assert _compare_on(stdlib_files(every=1)) >= 1000
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,7 @@ builds a fraction of the tree): the digest must be exactly the one the whole tex
 
 from __future__ import annotations
 
-import io
 import os
-import sysconfig
-import tokenize
 import warnings
 from typing import List, Optional, Tuple
 
@@ -15,8 +12,7 @@ import pytest
 from flake8_ssot.resolution import astroid_backend
 from flake8_ssot.resolution.astroid_backend import summarise_source, without_function_bodies
 from flake8_ssot.resolution.model import ModuleSummary
-
-STDLIB = sysconfig.get_paths()["stdlib"]
+from ssot_testing import read_python_source, stdlib_files
 
 SOURCE = '''\
 import os
@@ -105,23 +101,11 @@ def test_the_digest_reads_the_same_as_the_whole_text():
     assert _fields(summarise_source(SOURCE, "pkg.mod", False)) == _fields(whole)
 
 
-def _stdlib_files(every: int) -> List[str]:
-    found: List[str] = []
-    for directory, subdirectories, files in os.walk(STDLIB):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in ("site-packages", "__pycache__"))
-        found.extend(os.path.join(directory, name) for name in sorted(files) if name.endswith(".py"))
-    return found[::every]
-
-
 def _compare_on(paths: List[str]) -> int:
     compared = 0
     for path in paths:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            source = data.decode(encoding)
-        except (SyntaxError, UnicodeDecodeError):
+        source = read_python_source(path)
+        if source is None:
             continue
         is_package = os.path.basename(path) == "__init__.py"
         whole = _whole(source, "stdlib_module", is_package)
@@ -131,9 +115,9 @@ def _compare_on(paths: List[str]) -> int:
 
 
 def test_digests_match_on_a_standard_library_sample():
-    assert _compare_on(_stdlib_files(every=25)) >= 50
+    assert _compare_on(stdlib_files(every=25)) >= 50
 
 
 @pytest.mark.slow
 def test_digests_match_on_the_whole_standard_library():
-    assert _compare_on(_stdlib_files(every=1)) >= 1000
+    assert _compare_on(stdlib_files(every=1)) >= 1000

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import gc
 import io
-import re
 import tokenize
 import warnings
 from typing import Any, Iterable, List, Optional, Set, Tuple
@@ -42,6 +41,7 @@ from flake8_ssot.resolution.model import (
     ModuleImport,
     ModuleSummary,
 )
+from flake8_ssot.syntax import STATEMENT_FIELDS, numbers_lines_as_parsed
 
 __all__ = ["summarise_file", "summarise_source", "CLASS"]
 
@@ -115,10 +115,6 @@ def summarise_source(
         return None
 
 
-# A carriage return not starting a "\r\n": the parser counts it as a line end, str.split("\n") does not.
-_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
-
-
 def without_function_bodies(source: str) -> str:
     """``source`` with the body of every function replaced by ``pass`` and blank lines.
 
@@ -129,13 +125,13 @@ def without_function_bodies(source: str) -> str:
     whatever else the parser raises) when ``source`` does not parse.
     """
     tree = ast.parse(source)
-    if "\r" in source and _LONE_CARRIAGE_RETURN.search(source):
+    if not numbers_lines_as_parsed(source):
         return source  # the parser's line numbers would not index source.split("\n")
     lines = source.split("\n")
     pending: List[ast.AST] = [tree]
     while pending:
         node = pending.pop()
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for field in STATEMENT_FIELDS:
             for child in getattr(node, field, None) or ():
                 if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     pending.append(child)
