@@ -91,7 +91,7 @@ def child(resolve: bool, limit: int) -> Dict[str, object]:
         checked += 1
         before = time.process_time()
         identity = identify(path, registry.source_roots)
-        for finding in engine.check_tree(tree, identity, text, filename=path):
+        for finding in engine.check_tree(tree, identity, engine.select(text), path):
             codes[finding.code] += 1
         check_seconds += time.process_time() - before
     total_seconds = time.process_time() - started

@@ -12,6 +12,21 @@ from typing import Dict, Tuple
 PREFIX = "SOT"
 
 
+# The codes by name: every finding the package builds uses one of these, never a literal.
+FORBIDDEN_MODULE_IMPORT = "SOT101"
+FORBIDDEN_NAME_IMPORT = "SOT102"
+FORBIDDEN_STRING_REFERENCE = "SOT103"
+FORBIDDEN_ATTRIBUTE_REFERENCE = "SOT104"
+FORBIDDEN_REEXPORT = "SOT105"
+LEGACY_PARAMETER_DEFINITION = "SOT201"
+LEGACY_PARAMETER_CALL = "SOT202"
+CANONICAL_CLASS_REDEFINED = "SOT301"
+CANONICAL_NAME_REBOUND = "SOT302"
+DUPLICATE_CLASS_DEFINITION = "SOT303"
+INTERNAL_ERROR = "SOT900"
+FILE_NOT_ANALYSED = "SOT901"
+
+
 @dataclass(frozen=True)
 class Code:
     """One finding kind: its code, a kebab-case name and a one-line summary."""
@@ -27,55 +42,55 @@ class Code:
 
 
 CODES: Tuple[Code, ...] = (
-    Code("SOT101", "forbidden-module-import", "import of a forbidden (legacy) module"),
-    Code("SOT102", "forbidden-name-import", "import of a forbidden (legacy) name"),
+    Code(FORBIDDEN_MODULE_IMPORT, "forbidden-module-import", "import of a forbidden (legacy) module"),
+    Code(FORBIDDEN_NAME_IMPORT, "forbidden-name-import", "import of a forbidden (legacy) name"),
     Code(
-        "SOT103",
+        FORBIDDEN_STRING_REFERENCE,
         "forbidden-string-reference",
         "string target (mock.patch, importlib, sys.modules, ...) naming a forbidden module or name",
     ),
     Code(
-        "SOT104",
+        FORBIDDEN_ATTRIBUTE_REFERENCE,
         "forbidden-attribute-reference",
         "attribute chain reaching a forbidden module or name through an imported parent",
     ),
     Code(
-        "SOT105",
+        FORBIDDEN_REEXPORT,
         "forbidden-reexport",
         "name that, followed through re-exports, is defined in a forbidden module or is a forbidden name",
     ),
     Code(
-        "SOT201",
+        LEGACY_PARAMETER_DEFINITION,
         "legacy-parameter-definition",
         "__init__ of a matching class takes a legacy parameter",
     ),
     Code(
-        "SOT202",
+        LEGACY_PARAMETER_CALL,
         "legacy-parameter-call",
         "call constructing a matching class passes a legacy parameter",
     ),
     Code(
-        "SOT301",
+        CANONICAL_CLASS_REDEFINED,
         "canonical-class-redefined",
         "class with a canonical name defined outside its canonical module",
     ),
     Code(
-        "SOT302",
+        CANONICAL_NAME_REBOUND,
         "canonical-name-rebound",
         "canonical class name bound to something else outside its canonical module",
     ),
     Code(
-        "SOT303",
+        DUPLICATE_CLASS_DEFINITION,
         "duplicate-class-definition",
         "class name defined at module level in more than one module (command line, opt-in)",
     ),
     Code(
-        "SOT900",
+        INTERNAL_ERROR,
         "internal-error",
         "flake8-ssot failed while checking this file; other findings are still reported",
     ),
     Code(
-        "SOT901",
+        FILE_NOT_ANALYSED,
         "file-not-analysed",
         "file could not be read, decoded or parsed, so it was not checked (command line)",
     ),

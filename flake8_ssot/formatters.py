@@ -2,7 +2,7 @@
 
 ``flake8 --format=ssot-sarif`` in an existing flake8 step writes what ``flake8-ssot check --format
 sarif`` writes for the same findings: both go through the command line's writers
-(:mod:`flake8_ssot.cli.formats`), with the same per-file order, source lines and fingerprints.
+(:mod:`flake8_ssot.project.formats`), with the same per-file order, source lines and fingerprints.
 Findings of other plugins in the same run (``E501``, ``F401``...) are reported too; in SARIF each
 such code gets a bare rule entry after the SOT rules, since only SOT codes are documented here.
 
@@ -26,7 +26,7 @@ from flake8.formatting.base import BaseFormatter
 from flake8_ssot.findings import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from flake8_ssot.cli.formats import Reported
+    from flake8_ssot.project.formats import Reported
 
 
 class _SsotReport(BaseFormatter):  # type: ignore[misc]
@@ -70,7 +70,7 @@ class _SsotReport(BaseFormatter):  # type: ignore[misc]
 
     def _source_lines(self, filename: str) -> Optional[List[str]]:
         """The file's lines as the command line reads them; the piped text for ``-``."""
-        from flake8_ssot.cli.analyse import Unreadable, decode, read_bytes, split_lines
+        from flake8_ssot.project.analyse import Unreadable, decode, read_bytes, split_lines
 
         if "-" in (getattr(self.options, "filenames", None) or ()) and filename == getattr(
             self.options, "stdin_display_name", "stdin"
@@ -86,7 +86,7 @@ class _SsotReport(BaseFormatter):  # type: ignore[misc]
 
 def _write_file(path: str, text: str) -> None:
     """Replace ``path`` whole; a device or pipe (``/dev/stdout``) is written to, not replaced."""
-    from flake8_ssot.cli.atomic import write_atomically
+    from flake8_ssot.project.atomic import write_atomically
 
     if os.path.exists(path) and not os.path.isfile(path):
         with open(path, "w", encoding="utf-8", newline="\n") as stream:
@@ -124,8 +124,8 @@ def reported(
     As ``flake8-ssot check`` does: each file's findings sorted, fingerprinted relative to the
     project root in that order, then everything sorted by (path, finding).
     """
-    from flake8_ssot.cli.baseline import digest, fingerprints, line_text, relative_key
-    from flake8_ssot.cli.formats import Reported
+    from flake8_ssot.project.baseline import digest, fingerprints, line_text, relative_key
+    from flake8_ssot.project.formats import Reported
 
     by_file: Dict[str, List[Tuple[Finding, Optional[str]]]] = {}
     for path, finding, physical_line in collected:
@@ -151,7 +151,7 @@ def _first_line(physical_line: Optional[str]) -> str:
 
 def render(writer: str, items: Sequence["Reported"]) -> str:
     """The report text of one command-line writer; SARIF with rule entries for non-SOT codes."""
-    from flake8_ssot.cli.formats import writers
+    from flake8_ssot.project.formats import writers
 
     stream = io.StringIO()
     if writer == "sarif":
@@ -164,7 +164,7 @@ def render(writer: str, items: Sequence["Reported"]) -> str:
 def _write_sarif(items: Sequence["Reported"], stream: io.StringIO) -> None:
     import json
 
-    from flake8_ssot.cli.formats import sarif, writers
+    from flake8_ssot.project.formats import sarif, writers
     from flake8_ssot.codes import BY_CODE
 
     foreign = sorted({item.finding.code for item in items} - set(BY_CODE))
@@ -187,7 +187,7 @@ def _write_sarif(items: Sequence["Reported"], stream: io.StringIO) -> None:
 
 def _project_root(options: Any) -> str:
     """The directory fingerprints are relative to: the command line's project root."""
-    from flake8_ssot.cli.project import load_project
+    from flake8_ssot.project.settings import load_project
     from flake8_ssot.config import ConfigRequest
 
     try:

@@ -10,10 +10,11 @@ from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Typ
 from flake8.exceptions import ExecutionError
 
 from flake8_ssot import __version__
-from flake8_ssot.cli.baseline import Baseline, BaselineError, unaccepted
+from flake8_ssot.project.baseline import Baseline, BaselineError, unaccepted
 from flake8_ssot.config import ConfigError, ConfigRequest, load_registry
 from flake8_ssot.config.keys import KEYS
-from flake8_ssot.engine import Engine, internal_error
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import identify
 from flake8_ssot.registry import Registry
@@ -72,9 +73,10 @@ class SsotChecker:
         try:
             engine = self._engine
             text = "".join(self.lines)
-            if engine.might_report(text):  # most files stop here, before any file-system lookup
+            selection = engine.select(text)
+            if selection:  # most files stop here, before any file-system lookup
                 identity = identify(self.filename, engine.registry.source_roots)
-                findings = engine.check_tree(self.tree, identity, text, filename=self.filename)
+                findings = engine.check_tree(self.tree, identity, selection, self.filename)
             else:
                 findings = []
             if findings and self._baseline is not None:

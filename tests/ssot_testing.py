@@ -28,6 +28,13 @@ EXPECTED_ITEM = re.compile(r"^(SOT\d{3}):(\d+)$")
 Position = Tuple[int, int, str]
 
 
+def check_with(
+    engine: Engine, tree: ast.AST, identity: ModuleIdentity, text: Optional[str], filename: Optional[str] = None
+) -> List[Finding]:
+    """The engine's two steps, as the plugin takes them: select the rules for ``text``, check."""
+    return engine.check_tree(tree, identity, engine.select(text), filename)
+
+
 def stdlib_files(every: int = 1) -> List[str]:
     """Every ``every``-th ``.py`` file of the running interpreter's standard library, in a fixed order."""
     found: List[str] = []
@@ -64,7 +71,7 @@ def check_source(
     """Findings for ``source`` checked as ``module``."""
     source = textwrap.dedent(source)
     identity = ModuleIdentity(name=module, is_package=is_package, known=known)
-    return Engine(registry).check_tree(ast.parse(source), identity, source)
+    return check_with(Engine(registry), ast.parse(source), identity, source)
 
 
 def positions(findings: Sequence[Finding]) -> List[Position]:
@@ -92,7 +99,7 @@ def fixture_files(root: Path) -> List[Path]:
 def check_file(path: Path, registry: Registry) -> List[Finding]:
     text = path.read_text(encoding="utf-8")
     identity = identify(str(path), registry.source_roots)
-    return Engine(registry).check_tree(ast.parse(text), identity, text)
+    return check_with(Engine(registry), ast.parse(text), identity, text)
 
 
 def run_flake8(

@@ -52,7 +52,7 @@ def _engine_counts(root: Path, resolve: bool) -> Dict[str, int]:
     for path in sorted(root.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         identity = identify(str(path), registry.source_roots)
-        counts.update(f.code for f in engine.check_tree(ast.parse(source), identity, source, filename=str(path)))
+        counts.update(f.code for f in engine.check_tree(ast.parse(source), identity, engine.select(source), str(path)))
     return dict(counts)
 
 

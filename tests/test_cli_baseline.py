@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pytest
 
-from flake8_ssot.cli import baseline as baselines
+from flake8_ssot.project import baseline as baselines
 from flake8_ssot.findings import Finding
 
 SETUP_CFG = """\

@@ -10,7 +10,7 @@ from typing import Dict, Sequence, Tuple
 
 import pytest
 
-from flake8_ssot.cli.cache import DIRECTORY
+from flake8_ssot.project.cache import DIRECTORY
 
 from flake8_ssot.registry import Registry
 

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pytest
 
-from flake8_ssot.cli.duplicates import is_test_path
+from flake8_ssot.project.duplicates import is_test_path
 from flake8_ssot.config import ConfigRequest, load_registry
 
 SETUP_CFG = """\

@@ -9,8 +9,8 @@ from typing import List
 
 import pytest
 
-from flake8_ssot.cli import runner
-from flake8_ssot.cli.analyse import FileResult
+from flake8_ssot.project import runner
+from flake8_ssot.project.analyse import FileResult
 from flake8_ssot.config import ConfigRequest, load_registry
 
 SETUP_CFG = "[flake8]\nssot-forbidden-modules =\n    app.legacy = app.core\n"

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from flake8_ssot import __version__
-from flake8_ssot.cli.formats import sarif
+from flake8_ssot.project.formats import sarif
 from flake8_ssot.codes import CODES
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot.cli.analyse import Unreadable, decode, split_lines
+from flake8_ssot.project.analyse import Unreadable, decode, split_lines
 from flake8_ssot.cli.discovery import discover, matches
-from flake8_ssot.cli.formats import Reported, github
+from flake8_ssot.project.formats import Reported, github
 from flake8_ssot.cli.main import build_parser
-from flake8_ssot.cli.runner import Progress
+from flake8_ssot.project.runner import Progress
 from flake8_ssot.findings import Finding
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")

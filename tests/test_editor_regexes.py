@@ -27,8 +27,10 @@ from flake8.violation import Violation
 
 from flake8_ssot.codes import CODES
 from flake8_ssot.config import ConfigRequest, load_registry
-from flake8_ssot.engine import Engine, internal_error
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import internal_error
 from flake8_ssot.location import identify
+from ssot_testing import check_with
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clients"
 BUFFER = (FIXTURES / "all_codes.py").read_text(encoding="utf-8")
@@ -151,7 +153,7 @@ def project(tmp_path: Path) -> Path:
 def _expected(root: Path, path: Path) -> List[Parsed]:
     """What the rule engine finds in the buffer as that file, straight from the engine."""
     registry = load_registry(ConfigRequest(cwd=str(root)))
-    findings = Engine(registry).check_tree(ast.parse(BUFFER), identify(str(path), registry.source_roots), BUFFER)
+    findings = check_with(Engine(registry), ast.parse(BUFFER), identify(str(path), registry.source_roots), BUFFER)
     return [(f.line, f.col + 1, f.code, f.text) for f in findings]
 
 

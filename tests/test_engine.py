@@ -7,7 +7,9 @@ import ast
 
 import pytest
 
-from flake8_ssot.engine import Engine, Rule, internal_error
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.plugin import SsotChecker
@@ -34,13 +36,13 @@ def _exploding(after: int):
             yield Finding(10 + number, 0, "SOT301", "partial")
         raise RecursionError("maximum recursion depth exceeded")
 
-    return Rule("exploding", (ast.ClassDef,), check, lambda registry: True, lambda registry: None)
+    return Rule("exploding", (ast.ClassDef,), check, lambda registry: True, lambda registry: None, codes=())
 
 
 def test_a_failing_rule_becomes_sot900_and_other_rules_still_report(registry):
     engine = Engine(registry, [*ALL_RULES, _exploding(after=1)])
     source = "import app.legacy\n"
-    found = engine.check_tree(ast.parse(source), IDENTITY, source)
+    found = engine.check_tree(ast.parse(source), IDENTITY, engine.select(source))
     assert [(f.line, f.col, f.code) for f in found] == [(1, 0, "SOT101"), (1, 0, "SOT900"), (10, 0, "SOT301")]
     sot900 = [f for f in found if f.code == "SOT900"][0]
     assert sot900.text == (
@@ -95,31 +97,30 @@ PREFILTER_CASES = [
 @pytest.mark.parametrize("source", PREFILTER_CASES)
 def test_prefilter_is_lossless(registry, source):
     engine = Engine(registry)
-    unfiltered = Engine(registry)
-    unfiltered.disable_prefilter()
+    unfiltered = Engine(registry, prefilter=False)
     tree = ast.parse(source)
-    assert engine.check_tree(tree, IDENTITY, source) == unfiltered.check_tree(tree, IDENTITY, source)
+    assert engine.check_tree(tree, IDENTITY, engine.select(source)) == unfiltered.check_tree(tree, IDENTITY, unfiltered.select(source))
 
 
 def test_an_aliased_patch_is_recognised_when_only_the_string_rule_passes_the_filter(tmp_path):
     source = 'from unittest.mock import patch as p\np("app.leg" "acy.X")\n'
     engine = Engine(registry_from_ini(tmp_path, REGISTRY + "ssot-resolve = false\n"))
-    assert [rule.name for rule in engine._rules_for(source)] == ["strings"]
-    found = engine.check_tree(ast.parse(source), IDENTITY, source)
+    assert [rule.name for rule in engine.select(source).rules] == ["strings"]
+    found = engine.check_tree(ast.parse(source), IDENTITY, engine.select(source))
     assert [(f.line, f.col, f.code) for f in found] == [(2, 2, "SOT103")]
 
 
 def test_prefilter_skips_files_that_cannot_match(registry):
     engine = Engine(registry)
-    assert engine.might_report("import os\n") is False
-    assert engine.might_report("import app.legacy\n") is True
-    assert engine.might_report("x = 'ｌｅｇａｃｙ'\n") is True
+    assert bool(engine.select("import os\n")) is False
+    assert bool(engine.select("import app.legacy\n")) is True
+    assert bool(engine.select("x = 'ｌｅｇａｃｙ'\n")) is True
 
 
 def test_empty_registry_has_no_active_rule(tmp_path):
     engine = Engine(registry_from_ini(tmp_path, "[flake8]\n"))
     assert engine.rules == ()
-    assert engine.might_report("import app.legacy\n") is False
+    assert bool(engine.select("import app.legacy\n")) is False
 
 
 def test_internal_error_message_is_one_line():

@@ -9,7 +9,7 @@ from typing import List
 
 import pytest
 
-from flake8_ssot.engine import IMPORT_TYPES, collect_imports, collect_statements, lines_containing
+from flake8_ssot.checking.collect import IMPORT_TYPES, collect_imports, collect_statements, lines_containing
 from flake8_ssot.syntax import bound_names
 from ssot_testing import read_python_source, stdlib_files
 

@@ -90,8 +90,8 @@ def test_check_reports_exactly_the_manual_findings_after_the_fix(case, registry)
     result = fix(before, registry)
     identity = identity_of(before)
     engine = Engine(registry)
-    findings_before = engine.check_tree(ast.parse(before), identity)
-    findings_after = engine.check_tree(ast.parse(result.text), identity)
+    findings_before = engine.check_tree(ast.parse(before), identity, engine.select(None))
+    findings_after = engine.check_tree(ast.parse(result.text), identity, engine.select(None))
     assert findings_after == sorted(item.current for item in result.manual)
     # Every finding is accounted for: fixed or left for a person, none twice.
     assert sorted([*result.fixed, *(item.finding for item in result.manual)]) == findings_before

@@ -18,7 +18,8 @@ import textwrap
 
 import pytest
 
-from flake8_ssot.engine import RELATIVE_IMPORT, Engine, identifier_word, string_words
+from flake8_ssot.checking.words import RELATIVE_IMPORT, identifier_word, string_words
+from flake8_ssot.engine import Engine
 from flake8_ssot.location import ModuleIdentity
 from ssot_testing import registry_from_ini
 
@@ -85,10 +86,9 @@ def registry(tmp_path):
 
 def _both_ways(registry, source, identity=IDENTITY):
     fast = Engine(registry)
-    full = Engine(registry)
-    full.disable_prefilter()
+    full = Engine(registry, prefilter=False)
     tree = ast.parse(source)
-    return fast.might_report(source), fast.check_tree(tree, identity, source), full.check_tree(tree, identity)
+    return bool(fast.select(source)), fast.check_tree(tree, identity, fast.select(source)), full.check_tree(tree, identity, full.select(None))
 
 
 @pytest.mark.parametrize("name", sorted(FOUND))
@@ -165,7 +165,7 @@ def test_the_prefilter_patterns_cannot_backtrack_exponentially(tmp_path):
         f"engine = Engine(load_registry(ConfigRequest(cwd={str(tmp_path)!r})))\n"
         f"for text in {HOSTILE!r}:\n"
         "    for prefix in ('from unittest import mock\\nmock.patch(x)\\n', 'OrderHandler(**{})\\n'):\n"
-        "        engine.might_report(prefix + text)\n"
+        "        bool(engine.select(prefix + text))\n"
         "print('done')\n"
     )
     registry_from_ini(tmp_path, REGISTRY)
@@ -198,7 +198,7 @@ ssot-legacy-parameters = User*Handler = supervisor
     ],
 )
 def test_registry_names_as_attributes_are_found_however_the_chain_is_written(tmp_path, text, mentioned):
-    from flake8_ssot.engine import Interest
+    from flake8_ssot.checking.words import Interest
     from flake8_ssot.resolution import Relevance
 
     relevance = Relevance(registry_from_ini(tmp_path, ATTRIBUTE_REGISTRY))

@@ -80,7 +80,7 @@ def test_an_editor_process_sees_a_reexport_disappear(tmp_path):
 
     def codes():
         identity = identify(str(consumer), None)
-        return [f.code for f in engine.check_tree(ast.parse(source), identity, source, filename=str(consumer))]
+        return [f.code for f in engine.check_tree(ast.parse(source), identity, engine.select(source), str(consumer))]
 
     write(tmp_path / "app/__init__.py", "from .legacy import Handler\n")
     assert codes() == ["SOT105"]
@@ -99,7 +99,7 @@ def test_digests_are_shared_across_checked_files(tmp_path):
         path = tmp_path / f"app/user{number}.py"
         source = "from app import Handler\n"
         write(path, source)
-        found = engine.check_tree(ast.parse(source), identify(str(path), None), source, filename=str(path))
+        found = engine.check_tree(ast.parse(source), identify(str(path), None), engine.select(source), str(path))
         assert [f.code for f in found] == ["SOT105"]
     cache = resolution.shared_cache()
     assert cache is not None and cache.builds == 2  # app/__init__.py and app/legacy.py, once each

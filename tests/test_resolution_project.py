@@ -43,7 +43,7 @@ def _check_project(registry: Registry) -> List[str]:
         text = path.read_text(encoding="utf-8")
         filename = str(path)
         identity = identify(filename, registry.source_roots)
-        for finding in engine.check_tree(ast.parse(text), identity, text, filename=filename):
+        for finding in engine.check_tree(ast.parse(text), identity, engine.select(text), filename):
             relative = os.path.relpath(path, PROJECT)
             lines.append(f"{relative}:{finding.line}:{finding.col + 1}: {finding.message}")
     return _sorted(lines)

@@ -18,7 +18,7 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.location import UNKNOWN, identify
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import astroid_backend, reset_shared_cache
-from ssot_testing import registry_from_ini
+from ssot_testing import check_with, registry_from_ini
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -68,7 +68,7 @@ def check(project: Path, source: str, registry: Registry, name: str = "app/consu
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(source, encoding="utf-8")
     identity = identify(str(path), registry.source_roots)
-    return Engine(registry).check_tree(ast.parse(source), identity, source, filename=str(path))
+    return check_with(Engine(registry), ast.parse(source), identity, source, str(path))
 
 
 def _block(label: str) -> str:
@@ -135,7 +135,7 @@ def test_default_is_on(tmp_path):
 def test_stdin_without_a_name_and_without_roots_resolves_nothing(project):
     registry = replace(registry_from_ini(project, REGISTRY), origin=None)
     source = "from app.services import UserMessageHandler\n"
-    assert Engine(registry).check_tree(ast.parse(source), UNKNOWN, source, filename="stdin") == []
+    assert check_with(Engine(registry), ast.parse(source), UNKNOWN, source, "stdin") == []
 
 
 def test_configured_source_roots_find_a_src_layout(tmp_path):
@@ -180,18 +180,17 @@ def test_prefilter_stays_lossless_with_resolution(project, source, module):
     path.write_text(source, encoding="utf-8")
     identity = identify(str(path), None)
     engine = Engine(registry)
-    unfiltered = Engine(registry)
-    unfiltered.disable_prefilter()
+    unfiltered = Engine(registry, prefilter=False)
     tree = ast.parse(source)
-    expected = unfiltered.check_tree(tree, identity, source, filename=str(path))
-    assert engine.check_tree(tree, identity, source, filename=str(path)) == expected
+    expected = unfiltered.check_tree(tree, identity, unfiltered.select(source), str(path))
+    assert engine.check_tree(tree, identity, engine.select(source), str(path)) == expected
     if expected:
-        assert engine.might_report(source)
+        assert bool(engine.select(source))
 
 
 def test_prefilter_still_skips_files_without_any_relevant_word(project):
     engine = Engine(registry_from_ini(project, REGISTRY))
-    assert engine.might_report("import os\nprint(os.sep)\n") is False
+    assert bool(engine.select("import os\nprint(os.sep)\n")) is False
 
 
 def test_a_failing_backend_means_no_finding_not_an_error(project, monkeypatch):
@@ -210,5 +209,5 @@ def test_a_failing_backend_means_no_finding_not_an_error(project, monkeypatch):
 def test_file_names_resolution_cannot_use_give_no_error(project, filename):
     registry = registry_from_ini(project, REGISTRY)
     source = "from app.services import UserMessageHandler\nUserMessageHandler(a, b)\n"
-    found = Engine(registry).check_tree(ast.parse(source), UNKNOWN, source, filename=filename)
+    found = check_with(Engine(registry), ast.parse(source), UNKNOWN, source, filename)
     assert all(finding.code != "SOT900" for finding in found)

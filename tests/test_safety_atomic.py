@@ -20,9 +20,9 @@ from typing import Any, Callable, List, Tuple
 
 import pytest
 
-from flake8_ssot.cli import atomic
+from flake8_ssot.project import atomic
 from flake8_ssot.cli import main as cli_main
-from flake8_ssot.cli.cache import DIRECTORY
+from flake8_ssot.project.cache import DIRECTORY
 
 CONFIG = """\
 [flake8]

@@ -21,8 +21,8 @@ import tempfile
 import tokenize
 from typing import Callable, List, Sequence, TextIO
 
-from flake8_ssot.cli.analyse import FileResult, Unreadable, decode, read_bytes
-from flake8_ssot.cli.project import Project
+from flake8_ssot.project.analyse import FileResult, Unreadable, decode, read_bytes
+from flake8_ssot.project.settings import Project
 from flake8_ssot.engine import Engine
 from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, fix_text, libcst_available
 from flake8_ssot.fix.core import MANUAL_BY_CODE

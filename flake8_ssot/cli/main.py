@@ -12,14 +12,15 @@ import sys
 from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
-from flake8_ssot.cli import baseline as baselines
-from flake8_ssot.cli import duplicates, fixing
-from flake8_ssot.cli.analyse import FileResult, Located
-from flake8_ssot.cli.cache import Cache
+from flake8_ssot.project import baseline as baselines
+from flake8_ssot.cli import fixing
+from flake8_ssot.project import duplicates
+from flake8_ssot.project.analyse import FileResult, Located
+from flake8_ssot.project.cache import Cache
 from flake8_ssot.cli.discovery import discover, printable
-from flake8_ssot.cli.formats import FORMATS, Reported, Writer, writers
-from flake8_ssot.cli.project import Project, load_project
-from flake8_ssot.cli.runner import check_files, default_jobs, make_plan
+from flake8_ssot.project.formats import FORMATS, Reported, Writer, writers
+from flake8_ssot.project.settings import Project, load_project
+from flake8_ssot.project.runner import check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
 

@@ -96,13 +96,14 @@ def fix_text(
     """
     engine = engine or Engine(registry)
     if findings is None:
-        if not engine.might_report(text):
+        selection = engine.select(text)
+        if not selection:
             return FileFix(path, text, text)
         try:
             tree = ast.parse(text, filename=path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
-        findings = engine.check_tree(tree, identity, text, filename=path)
+        findings = engine.check_tree(tree, identity, selection, path)
     else:
         tree = None
     if not any(finding.code in FIXABLE_CODES for finding in findings):
@@ -149,7 +150,7 @@ def _rewrite(
         new_tree = ast.parse(new_text, filename=path)
     except (SyntaxError, ValueError) as error:
         return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
-    after = engine.check_tree(new_tree, identity, new_text, filename=path)
+    after = engine.check_tree(new_tree, identity, engine.select(new_text), path)
     introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in findings)
     if introduced:
         example = next(iter(introduced))

@@ -20,6 +20,7 @@ import re
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
+from flake8_ssot.checking.context import FileContext
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution.index import Indexes, ModuleIndex, SummaryCache, derive_root
@@ -234,3 +235,10 @@ def reset_shared_cache() -> None:
     """Forget every digest (tests; a process that wants its memory back)."""
     global _indexes
     _indexes = None
+
+
+def resolution_of(context: FileContext) -> Optional[FileResolution]:
+    """The checked file's resolution, built once per file when a rule first asks for it."""
+    return context.derived(
+        "resolution", lambda: for_file(context.registry, context.identity, context.tree, context.filename)
+    )

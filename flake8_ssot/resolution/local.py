@@ -13,7 +13,7 @@ import ast
 from typing import Dict, List, Optional, Set, Tuple, Type
 
 # The engine's iterative walk (no recursion, about half the cost of ast.walk).
-from flake8_ssot.engine import collect_nodes
+from flake8_ssot.checking.collect import collect_nodes
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.resolution.model import (
     ABSENT,

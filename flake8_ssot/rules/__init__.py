@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from flake8_ssot.engine import Rule
+from flake8_ssot.checking.rule import Rule
 from flake8_ssot.rules import attributes, canonical, constructors, imports, reexports, strings
 
 ALL_RULES: Tuple[Rule, ...] = (

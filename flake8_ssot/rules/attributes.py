@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Sequence, Set
 
-from flake8_ssot.engine import FileContext, Rule, Word, identifier_word
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.checking.words import Word, identifier_word
+from flake8_ssot.codes import FORBIDDEN_ATTRIBUTE_REFERENCE
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules.imports import module_phrase, name_words
@@ -88,4 +91,5 @@ RULE = Rule(
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
     refine=binds_a_parent,
+    codes=(FORBIDDEN_ATTRIBUTE_REFERENCE,),
 )

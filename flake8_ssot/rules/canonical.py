@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set
 
-from flake8_ssot.engine import FileContext, Rule
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.codes import CANONICAL_CLASS_REDEFINED, CANONICAL_NAME_REBOUND
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import CanonicalClass, Registry
 from flake8_ssot.syntax import dotted_text, import_target
@@ -115,4 +117,5 @@ RULE = Rule(
     check=check_canonical,
     active=lambda registry: bool(registry.canonical_classes),
     words=_words,
+    codes=(CANONICAL_CLASS_REDEFINED, CANONICAL_NAME_REBOUND,),
 )

@@ -12,7 +12,10 @@ import ast
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from flake8_ssot.engine import FileContext, Rule, Word, string_words
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.checking.words import Word, string_words
+from flake8_ssot.codes import LEGACY_PARAMETER_CALL, LEGACY_PARAMETER_DEFINITION
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import LegacyParameters, Registry
 from flake8_ssot.syntax import constant_string, dotted_text
@@ -198,4 +201,5 @@ RULE = Rule(
     check=check_constructors,
     active=lambda registry: bool(registry.legacy_parameters),
     words=_words,
+    codes=(LEGACY_PARAMETER_DEFINITION, LEGACY_PARAMETER_CALL,),
 )

@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set
 
-from flake8_ssot.engine import RELATIVE_IMPORT, FileContext, Rule, Word, identifier_word
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.checking.words import RELATIVE_IMPORT, Word, identifier_word
+from flake8_ssot.codes import FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import ForbiddenModule, ForbiddenName, Registry
 from flake8_ssot.syntax import import_target
@@ -128,4 +131,5 @@ RULE = Rule(
     check=check_imports,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
+    codes=(FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT,),
 )

@@ -15,10 +15,13 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-from flake8_ssot.engine import RELATIVE_IMPORT, FileContext, Rule, Word, identifier_word
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.checking.words import RELATIVE_IMPORT, Word, identifier_word
+from flake8_ssot.codes import FORBIDDEN_REEXPORT
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
-from flake8_ssot.resolution import FileResolution, relevance_for
+from flake8_ssot.resolution import FileResolution, relevance_for, resolution_of
 from flake8_ssot.resolution.model import MODULE, Outcome, Target
 from flake8_ssot.rules.imports import module_phrase
 from flake8_ssot.syntax import bound_names, dotted_parts, import_target
@@ -237,7 +240,7 @@ class _Check:
 
 def check_reexports(context: FileContext) -> Iterator[Finding]:
     """Imports, star imports and base classes (statements only)."""
-    resolution = context.resolution
+    resolution = resolution_of(context)
     if resolution is None:
         return iter(())
     check = _Check(context, resolution)
@@ -250,7 +253,7 @@ def check_reexports(context: FileContext) -> Iterator[Finding]:
 
 def check_reexport_chains(context: FileContext) -> Iterator[Finding]:
     """Attribute chains through an imported package (the expression walk)."""
-    resolution = context.resolution
+    resolution = resolution_of(context)
     if resolution is None:
         return iter(())
     check = _Check(context, resolution)
@@ -323,6 +326,7 @@ RULE = Rule(
     active=_active,
     words=_words,
     refine=_refine,
+    codes=(FORBIDDEN_REEXPORT,),
 )
 
 CHAINS_RULE = Rule(
@@ -332,4 +336,5 @@ CHAINS_RULE = Rule(
     active=_active,
     words=_words,
     refine=_refine_chains,
+    codes=(FORBIDDEN_REEXPORT,),
 )

@@ -18,10 +18,10 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, Optional, Set
 
-from flake8_ssot.engine import FileContext
+from flake8_ssot.checking.context import FileContext
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import LegacyParameters
-from flake8_ssot.resolution import FileResolution
+from flake8_ssot.resolution import FileResolution, resolution_of
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
 from flake8_ssot.syntax import Bindings, bound_names, dotted_text
@@ -126,7 +126,7 @@ def resolved_call_findings(
     textual: Dict[str, LegacyParameters],
 ) -> List[Finding]:
     """SOT202 findings resolution adds to the textual ones for one call."""
-    resolution = context.resolution
+    resolution = resolution_of(context)
     if resolution is None:
         return []
     state = _calls(context, resolution)

@@ -16,7 +16,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional, Set, Tuple
 
-from flake8_ssot.engine import FileContext, Rule, Word, string_words
+from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.rule import Rule
+from flake8_ssot.checking.words import Word, string_words
+from flake8_ssot.codes import FORBIDDEN_STRING_REFERENCE
 from flake8_ssot.findings import Finding
 from flake8_ssot.names import resolve_relative
 from flake8_ssot.registry import Registry
@@ -198,4 +201,5 @@ RULE = Rule(
     check=check_strings,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
+    codes=(FORBIDDEN_STRING_REFERENCE,),
 )

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from flake8_ssot.cli.noqa import Noqa
+from flake8_ssot.project.noqa import Noqa
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
 

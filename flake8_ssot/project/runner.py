@@ -1,6 +1,6 @@
 """Checking many files: in this process or in a pool of workers, with the cache.
 
-Workers receive paths and return :class:`~flake8_ssot.cli.analyse.FileResult` objects (findings
+Workers receive paths and return :class:`~flake8_ssot.project.analyse.FileResult` objects (findings
 and small facts only, never syntax trees).  Each worker builds its own engine from the pickled
 registry once.  Results are returned sorted by path, so the output does not depend on ``-j``.
 """
@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Generator, Iterable, List, Optional, Sequence, TextIO, Tuple
 
-from flake8_ssot.cli.analyse import (
+from flake8_ssot.project.analyse import (
     FileResult,
     NOT_ANALYSED,
     Located,
@@ -29,9 +29,10 @@ from flake8_ssot.cli.analyse import (
     read_bytes,
     split_lines,
 )
-from flake8_ssot.cli.cache import Cache, code_digest, entry_key
-from flake8_ssot.cli.facts import Facts
-from flake8_ssot.engine import Engine, internal_error
+from flake8_ssot.project.cache import Cache, code_digest, entry_key
+from flake8_ssot.project.facts import Facts
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
 from flake8_ssot.registry import Registry

@@ -22,7 +22,7 @@ Writer = Callable[[Sequence[Reported], TextIO], None]
 
 
 def writers() -> Dict[str, Writer]:
-    from flake8_ssot.cli.formats import github, json_output, sarif, text
+    from flake8_ssot.project.formats import github, json_output, sarif, text
 
     return {"text": text.write, "json": json_output.write, "sarif": sarif.write, "github": github.write}
 

@@ -1,6 +1,6 @@
 """SOT303: class names defined at module level in more than one module.
 
-Computed from per-file :class:`~flake8_ssot.cli.facts.Facts` after every file was checked, so it
+Computed from per-file :class:`~flake8_ssot.project.facts.Facts` after every file was checked, so it
 is project-wide but only over the files of one run.  Names already in ``ssot-canonical-classes``
 are left to SOT301.  Test files are left out unless asked for.
 """
@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
 
-from flake8_ssot.cli.analyse import Located
-from flake8_ssot.cli.facts import Facts
+from flake8_ssot.project.analyse import Located
+from flake8_ssot.project.facts import Facts
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 

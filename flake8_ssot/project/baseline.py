@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from flake8_ssot.cli.atomic import write_atomically
+from flake8_ssot.project.atomic import write_atomically
 from flake8_ssot.cli.discovery import printable
 from flake8_ssot.config.problems import display_path
 from flake8_ssot.findings import Finding

@@ -16,7 +16,7 @@ import sys
 from typing import Any, Optional
 
 from flake8_ssot import __version__
-from flake8_ssot.cli.atomic import write_atomically
+from flake8_ssot.project.atomic import write_atomically
 
 DIRECTORY = ".flake8-ssot-cache"
 FORMAT = 1

@@ -1,14 +1,13 @@
 """One file, start to finish: read, decode, prefilter, parse, check, and collect the facts.
 
 The same steps as the plugin, with the same :class:`~flake8_ssot.engine.Engine`: the decoded text
-goes through ``engine.might_report`` first and is parsed only when some rule could report in it.
+goes through ``engine.select`` first and is parsed only when some rule could report in it.
 A file that cannot be read, decoded or parsed yields one SOT901 finding; nothing here raises.
 """
 
 from __future__ import annotations
 
 import ast
-import inspect
 import io
 import os
 import re
@@ -18,9 +17,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from flake8_ssot.cli.facts import Facts, collect_facts
-from flake8_ssot.cli.noqa import Noqa
-from flake8_ssot.engine import Engine, internal_error
+from flake8_ssot.project.facts import Facts, collect_facts
+from flake8_ssot.project.noqa import Noqa
+from flake8_ssot.engine import Engine
+from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
 
@@ -164,7 +164,8 @@ def analyse_text(
     """
     lines = split_lines(text)
     comments = Noqa(text, lines) if noqa else None
-    check = want_findings and (not prefilter or engine.might_report(text))
+    selection = engine.select(text if prefilter else None) if want_findings else None
+    check = bool(selection)
     if comments is not None and comments.whole_file:
         check = False
     if not (check or want_facts):
@@ -174,7 +175,7 @@ def analyse_text(
     except _ParseFailure as failure:
         found = [] if comments is not None and comments.whole_file else [failure.finding]
         return Analysis(found, Facts.empty(identity) if want_facts else None, False)
-    findings: List[Finding] = _check_tree(engine, tree, identity, text if prefilter else None, path) if check else []
+    findings: List[Finding] = engine.check_tree(tree, identity, selection, path) if selection else []
     facts: Optional[Facts] = None
     if want_facts:
         try:
@@ -187,21 +188,8 @@ def analyse_text(
     return Analysis(findings, facts, True)
 
 
-# The plugin passes flake8's filename so that cross-file resolution can find the project's other
-# modules; engines without that parameter take the same call without it.
-_ENGINE_TAKES_FILENAME = "filename" in inspect.signature(Engine.check_tree).parameters
-
-
-def _check_tree(
-    engine: Engine, tree: ast.AST, identity: ModuleIdentity, text: Optional[str], path: str
-) -> List[Finding]:
-    if _ENGINE_TAKES_FILENAME:
-        return engine.check_tree(tree, identity, text, filename=path)  # type: ignore[call-arg, unused-ignore]
-    return engine.check_tree(tree, identity, text)
-
-
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:
-    from flake8_ssot.cli.baseline import line_text
+    from flake8_ssot.project.baseline import line_text
 
     return [Located(finding, line_text(lines, finding.line)) for finding in sorted(findings)]
 

@@ -1,0 +1,120 @@
+"""The text prefilter: what a file's text must contain for a rule to report in it.
+
+Lossless by construction: a rule lists every identifier or string fragment without which it cannot
+match, so a file whose text lacks all of a rule's alternatives cannot hold that rule's findings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Dict, Iterable, List, Optional, Tuple, Union
+
+# What a file's text must contain: a substring, or a pattern that must match somewhere.
+Fragment = Union[str, "re.Pattern[str]"]
+# A fragment, or several fragments that must all occur.
+Word = Union[Fragment, Tuple[Fragment, ...]]
+
+# A relative import (``from . import x``, ``from ..a import b``), however its line is continued.
+# Patterns here start with a literal where they can: the regex engine then skips ahead to it.
+RELATIVE_IMPORT: "re.Pattern[str]" = re.compile(r"from(?<![\w.]from)[ \t\f]*(?:\\(?:\r\n?|\n)[ \t\f]*)*\.")
+# What may stand between two characters of one folded string constant: the end of a literal and
+# the start of the next (``"a." "b"``, ``"a." + ("b")``, across lines and comments: closing
+# quotes, whitespace, comments, parentheses, '+', line continuations, a string prefix, opening
+# quotes), or a backslash-newline inside a literal.  A comment must run to its line's end, so
+# that the repetition cannot split one comment many ways (no exponential backtracking).
+_LITERAL_GAP = r"""(?:["']{1,3}(?:[\s()+\\]|#[^\r\n]*[\r\n])*[A-Za-z]{0,2}["']{1,3}|\\(?:\r\n?|\n))?"""
+
+
+def identifier_word(word: str) -> Tuple[Fragment, ...]:
+    """``word`` as a whole identifier or dotted-name segment: the substring (a cheap first test),
+    then the word with no identifier character on either side (``_base``, not ``self._base_url``)."""
+    literal = re.escape(word)
+    return (word, re.compile(literal + r"(?<!\w" + literal + r")(?!\w)"))
+
+
+def _escapes(char: str) -> List[str]:
+    """Patterns (after the backslash) of the escapes producing ``char`` in a string literal."""
+    code = ord(char)
+    forms = [r"N\{[^}\r\n]*\}"]
+    if code < 0x100:
+        forms.append("x" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:02x}"))
+    if code <= 0o777:
+        forms.append(r"0{0,%d}%s" % (3 - len(f"{code:o}"), f"{code:o}"))
+    forms.append("u" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:04x}"))
+    forms.append("U" + "".join(f"[{d.lower()}{d.upper()}]" for d in f"{code:08x}"))
+    return forms
+
+
+def _escaped(char: str) -> str:
+    """A pattern for ``char`` in a string literal: itself, or an escape producing it."""
+    return "(?:" + "|".join([re.escape(char)] + [r"\\" + form for form in _escapes(char)]) + ")"
+
+
+def string_words(*words: str) -> Tuple[Tuple[Fragment, ...], ...]:
+    """Alternatives, any one of which a text needs for string constants in it to contain every
+    one of ``words``.
+
+    A string literal's value is its source text except for escapes, and constants are folded
+    from several literals (:func:`flake8_ssot.syntax.constant_string`).  So the text spells each
+    word; or spells each with literal boundaries between characters (``"mess" "age"``); or has a
+    backslash and spells each with any characters escaped (``"me\\x73sage"``) as well.
+    """
+    longest_first = sorted(words, key=len, reverse=True)  # patterns are tried in this order
+    split = tuple(re.compile(_LITERAL_GAP.join(re.escape(char) for char in word)) for word in longest_first)
+    escaped = tuple(re.compile(_LITERAL_GAP.join(_escaped(char) for char in word)) for word in longest_first)
+    # Spelt with escapes, some character is escaped: a cheap test (it starts with the backslash).
+    chars = sorted({char for word in words for char in word})
+    some_escape = re.compile(r"\\(?:" + "|".join(sorted({form for char in chars for form in _escapes(char)})) + ")")
+    return (tuple(words), split, ("\\", some_escape, *escaped))
+
+
+class Interest:
+    """What a file's text must contain for a rule to report in it.
+
+    Lossless by construction: a rule lists every identifier or string fragment without which it
+    cannot match.  Identifiers are NFKC-normalised by the parser, so a non-ASCII text is searched
+    in its normalised form too (``ｌｅｇａｃｙ`` is ``legacy``).
+    """
+
+    def __init__(self, words: Optional[Iterable[Word]]) -> None:
+        if words is None:
+            self.alternatives: Optional[Tuple[Tuple[Fragment, ...], ...]] = None
+        else:
+            found = {(word,) if isinstance(word, (str, re.Pattern)) else tuple(word) for word in words}
+            ordered = (_cheapest_first(alt) for alt in found if alt and all(alt))
+            self.alternatives = tuple(sorted(ordered, key=repr))
+
+    @staticmethod
+    def searchable(text: str) -> str:
+        if text.isascii():
+            return text
+        return text + "\n" + unicodedata.normalize("NFKC", text)
+
+    def might_match(self, searchable: str, seen: Optional[Dict[Fragment, bool]] = None) -> bool:
+        """``searchable`` as returned by :meth:`searchable`; ``seen`` remembers fragments looked up
+        in the same text (shared by every rule's interest)."""
+        if self.alternatives is None:
+            return True
+        if seen is None:
+            seen = {}
+        for alternative in self.alternatives:
+            for fragment in alternative:
+                present = seen.get(fragment)
+                if present is None:
+                    if isinstance(fragment, str):
+                        present = fragment in searchable
+                    else:
+                        present = fragment.search(searchable) is not None
+                    seen[fragment] = present
+                if not present:
+                    break
+            else:
+                return True
+        return False
+
+
+def _cheapest_first(alternative: Tuple[Fragment, ...]) -> Tuple[Fragment, ...]:
+    """Substrings first, longer (rarer) ones first; then patterns, in the order given."""
+    substrings = sorted((fragment for fragment in alternative if isinstance(fragment, str)), key=lambda s: (-len(s), s))
+    return (*substrings, *(fragment for fragment in alternative if not isinstance(fragment, str)))
