@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from flake8_ssot.checking.collect import STATEMENT_TYPES, collect_imports, collect_nodes, collect_statements
 from flake8_ssot.checking.context import FileContext
@@ -75,11 +75,13 @@ class Engine:
         identity: ModuleIdentity,
         selection: Selection,
         filename: Optional[str] = None,
+        derived: Optional[Dict[str, Any]] = None,
     ) -> List[Finding]:
         """Every finding the selected rules make in one parsed file, sorted.  Never raises.
 
         ``filename`` (as flake8 names it) lets resolution find the project's other modules when
-        no source roots are configured.
+        no source roots are configured.  ``derived``, when given, receives what the rules derived
+        for this file (the file's resolution, under ``"resolution"``).
         """
         if not selection:
             return []
@@ -88,7 +90,7 @@ class Engine:
             # The imports first (every rule may read the file's bindings; refining reads only
             # them and the text), then what the rules still interested want.
             nodes = collect_imports(tree, text)
-            context = FileContext(tree, identity, self.registry, nodes, filename, text)
+            context = FileContext(tree, identity, self.registry, nodes, filename, text, derived)
             rules = [rule for rule in selection.rules if rule.refine(context)]
             wanted = {node_type for rule in rules for node_type in rule.node_types}.difference(nodes)
             statement_types = wanted & STATEMENT_TYPES

@@ -129,12 +129,63 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project: Path) -> None:
     assert result.stdout == outputs[0][0]
 
 
-@pytest.mark.skipif(not HAS_RESOLUTION, reason="cross-file resolution is not part of this registry")
-def test_with_resolution_any_edit_rechecks_every_file(project: Path) -> None:
-    (project / "setup.cfg").write_text(SETUP_CFG, encoding="utf-8")  # resolution on (the default)
-    run([], project)
+def _reexporting(project: Path) -> None:
+    """Resolution on (the default); app/user.py reaches the legacy module through the package's
+    ``__init__.py``, which re-exports it."""
+    (project / "setup.cfg").write_text(SETUP_CFG, encoding="utf-8")
+    (project / "app" / "legacy.py").write_text("class Handler:\n    pass\n", encoding="utf-8")
+    (project / "app" / "__init__.py").write_text(
+        "from app.legacy import Handler  # noqa: SOT101\n\n\ndef helper():\n    return 1\n", encoding="utf-8"
+    )
+    (project / "app" / "user.py").write_text("from app import Handler\n", encoding="utf-8")
+
+
+USER_FINDING = "./app/user.py:1:1: SOT105 'Handler' imported from 'app' is defined in legacy module 'app.legacy'"
+
+
+def test_with_resolution_an_edit_rechecks_only_that_file_when_nothing_read_it(project: Path) -> None:
+    _reexporting(project)
+    first, _ = run([], project)
     _, stats = run([], project)
-    assert counts(stats)[2:] == (4, 0)
+    assert counts(stats)[2:] == (5, 0)
     (project / "app" / "b.py").write_text("x = 2\n", encoding="utf-8")
+    second, stats = run([], project)
+    assert counts(stats)[2:] == (4, 1)
+    assert second.stdout == first.stdout
+
+
+def test_with_resolution_editing_a_module_rechecks_the_files_that_read_it(project: Path) -> None:
+    _reexporting(project)
+    first, _ = run([], project)
+    assert [line for line in first.stdout.splitlines() if "user.py" in line] == [
+        line for line in first.stdout.splitlines() if line.startswith(USER_FINDING)
+    ] != []
+    (project / "app" / "__init__.py").write_text("Handler = None\n", encoding="utf-8")  # no longer a re-export
+    second, stats = run([], project)
+    assert counts(stats)[2:] == (3, 2)  # __init__.py, and user.py, which read its digest
+    assert "user.py" not in second.stdout
+
+
+def test_with_resolution_an_edit_that_keeps_the_digest_keeps_the_dependents(project: Path) -> None:
+    _reexporting(project)
+    first, _ = run([], project)
+    # A function body is not part of a module's digest: user.py's findings still hold.
+    (project / "app" / "__init__.py").write_text(
+        "from app.legacy import Handler  # noqa: SOT101\n\n\ndef helper():\n    return 2\n", encoding="utf-8"
+    )
+    second, stats = run([], project)
+    assert counts(stats)[2:] == (4, 1)
+    assert second.stdout == first.stdout
+
+
+def test_with_resolution_a_new_module_that_a_lookup_missed_rechecks(project: Path) -> None:
+    _reexporting(project)
+    (project / "app" / "user.py").write_text("from app import Handler, extra\n", encoding="utf-8")
+    first, _ = run([], project)
     _, stats = run([], project)
-    assert counts(stats)[2:] == (0, 4)
+    assert counts(stats)[2:] == (5, 0)
+    # user.py looked for app.extra and did not find it; now it exists.
+    (project / "app" / "extra.py").write_text("value = 1\n", encoding="utf-8")
+    second, stats = run([], project)
+    assert counts(stats)[2:] == (4, 2)  # the new file, and user.py
+    assert second.stdout == first.stdout

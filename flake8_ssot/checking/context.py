@@ -21,7 +21,8 @@ class FileContext:
     """One parsed file: its tree, module identity, registry, collected nodes and text.
 
     Layers above the rule protocol attach what they derive from a file (cross-file resolution)
-    through :meth:`derived`, computed once per file and only when a rule asks.
+    through :meth:`derived`, computed once per file and only when a rule asks; a caller that passes
+    its own ``derived`` store sees them afterwards (the command records what resolution read).
     """
 
     def __init__(
@@ -32,6 +33,7 @@ class FileContext:
         nodes: Nodes,
         filename: Optional[str] = None,
         text: Optional[str] = None,
+        derived: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.tree = tree
         self.identity = identity
@@ -41,7 +43,7 @@ class FileContext:
         self._nodes = nodes
         self._bindings: Optional[Bindings] = None
         self._searchable: Optional[str] = None
-        self._derived: Dict[str, Any] = {}
+        self._derived: Dict[str, Any] = {} if derived is None else derived
 
     @overload
     def nodes(self, first: Type[A], /) -> List[A]: ...

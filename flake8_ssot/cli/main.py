@@ -146,7 +146,7 @@ def _results(
     options: argparse.Namespace, project: Project, files: Sequence[str], findings: bool, facts: bool
 ) -> List[FileResult]:
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
-    plan = make_plan(project.registry, cache_dir, findings, facts, files, noqa=not options.disable_noqa)
+    plan = make_plan(project.registry, cache_dir, findings, facts, noqa=not options.disable_noqa)
     jobs = options.jobs or default_jobs()
     results = check_files(files, plan, jobs)
     if options.verbose:

@@ -15,7 +15,7 @@ import stat
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from flake8_ssot.project.facts import Facts, collect_facts
 from flake8_ssot.project.noqa import Noqa
@@ -23,6 +23,7 @@ from flake8_ssot.engine import Engine
 from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
+from flake8_ssot.resolution import dependencies_of
 
 NOT_ANALYSED = "SOT901"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -144,6 +145,8 @@ class Analysis:
     findings: List[Finding]
     facts: Optional[Facts]
     parsed: bool
+    # What the findings read of other modules (resolution's lookups and digests), None if nothing.
+    dependencies: Optional[Dict[str, object]] = None
 
 
 def analyse_text(
@@ -175,7 +178,8 @@ def analyse_text(
     except _ParseFailure as failure:
         found = [] if comments is not None and comments.whole_file else [failure.finding]
         return Analysis(found, Facts.empty(identity) if want_facts else None, False)
-    findings: List[Finding] = engine.check_tree(tree, identity, selection, path) if selection else []
+    derived: Dict[str, Any] = {}
+    findings: List[Finding] = engine.check_tree(tree, identity, selection, path, derived) if selection else []
     facts: Optional[Facts] = None
     if want_facts:
         try:
@@ -185,7 +189,7 @@ def analyse_text(
             findings.append(internal_error("collecting class definitions", error))
     if comments is not None:
         findings = [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]
-    return Analysis(findings, facts, True)
+    return Analysis(findings, facts, True, dependencies_of(derived))
 
 
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:

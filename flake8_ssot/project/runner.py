@@ -36,6 +36,8 @@ from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
 from flake8_ssot.registry import Registry
+from flake8_ssot.resolution import dependency_validator
+from flake8_ssot.resolution.index import Validator
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,6 @@ class Plan:
     want_findings: bool = True
     want_facts: bool = False
     prefilter: bool = True
-    project_digest: str = ""
     noqa: bool = True
 
 
@@ -57,32 +58,10 @@ def make_plan(
     cache_dir: Optional[str],
     want_findings: bool = True,
     want_facts: bool = False,
-    files: Sequence[str] = (),
     noqa: bool = True,
 ) -> Plan:
-    project = project_digest(registry, files) if cache_dir else ""
     tool = code_digest() if cache_dir else ""
-    return Plan(registry, cache_dir, tool, want_findings, want_facts, True, project, noqa)
-
-
-def project_digest(registry: Registry, files: Sequence[str]) -> str:
-    """What a file's findings depend on besides the file itself.
-
-    With cross-file name resolution on (``ssot-resolve``), a file's findings can change when
-    another module changes, so every checked file's size and modification time is part of each
-    entry's key: any edit re-checks everything, and an unchanged tree is served from the cache.
-    """
-    if not getattr(registry, "resolve", False):
-        return ""
-    digest = hashlib.sha256()
-    for path in files:
-        try:
-            info = os.stat(path)
-            entry = f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\n"
-            digest.update(entry.encode(errors="surrogateescape"))  # a file name that is not UTF-8
-        except OSError:
-            digest.update(f"{path}\0?\n".encode(errors="surrogateescape"))
-    return digest.hexdigest()
+    return Plan(registry, cache_dir, tool, want_findings, want_facts, True, noqa)
 
 
 def default_jobs() -> int:
@@ -100,9 +79,20 @@ class Worker:
         self.engine = Engine(plan.registry)
         self.cache = Cache(plan.cache_dir)
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
-        salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.project_digest}\0{plan.noqa}"
+        salt = f"{plan.tool_digest}\0{plan.registry!r}\0{plan.noqa}"
         self.findings_salt = hashlib.sha256(salt.encode()).hexdigest()
         self.facts_salt = f"{plan.tool_digest}\0{plan.noqa}"
+        self._validator: Optional[Validator] = None
+
+    def _still_valid(self, dependencies: Any) -> bool:
+        """A cached result that read other modules is valid while they are unchanged."""
+        if dependencies is None:
+            return True
+        if self._validator is None:
+            self._validator = dependency_validator()
+            if self._validator is None:
+                return False
+        return self._validator.still_valid(dependencies)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -119,17 +109,19 @@ class Worker:
             data_digest = hashlib.sha256(data).hexdigest()
             findings_key = entry_key(self.findings_salt, "findings", data_digest, repr(identity))
             facts_key = entry_key(self.facts_salt, "facts", data_digest, repr(identity))
-        located = _load_located(self.cache.get(findings_key)) if plan.want_findings else []
+        located = self._load_findings(self.cache.get(findings_key)) if plan.want_findings else []
         facts, failures = _load_facts(self.cache.get(facts_key)) if plan.want_facts else (None, [])
         need_findings = located is None
         need_facts = plan.want_facts and facts is None
         if self.cache.directory:
             result.cache_hits, result.cache_misses = (0, 1) if need_findings or need_facts else (1, 0)
         if need_findings or need_facts:
-            fresh, fresh_facts, result.parsed = self._analyse(data, path, identity, need_findings, need_facts)
+            fresh, fresh_facts, result.parsed, dependencies = self._analyse(
+                data, path, identity, need_findings, need_facts
+            )
             if need_findings:
                 located = fresh
-                self.cache.put(findings_key, _rows(fresh))
+                self.cache.put(findings_key, {"located": _rows(fresh), "dependencies": dependencies})
             if need_facts:
                 facts = fresh_facts
                 failures = [item for item in fresh if item.finding.code == NOT_ANALYSED]
@@ -138,19 +130,25 @@ class Worker:
         result.facts = facts
         return result
 
+    def _load_findings(self, value: Any) -> Optional[List[Located]]:
+        """A cached file's findings, or None when there are none or they may be out of date."""
+        if not isinstance(value, dict) or not self._still_valid(value.get("dependencies")):
+            return None
+        return _load_located(value.get("located"))
+
     def _analyse(
         self, data: bytes, path: str, identity: ModuleIdentity, want_findings: bool, want_facts: bool
-    ) -> Tuple[List[Located], Facts, bool]:
+    ) -> Tuple[List[Located], Facts, bool, Optional[Dict[str, object]]]:
         try:
             text = decode(data)
         except Unreadable as error:
             lines = split_lines(data.decode("utf-8", "replace"))
             source = lines[error.line - 1] if error.line <= len(lines) else ""
-            return [Located(not_analysed(str(error), error.line), source)], Facts.empty(identity), False
+            return [Located(not_analysed(str(error), error.line), source)], Facts.empty(identity), False, None
         plan = self.plan
         analysis = analyse_text(self.engine, text, path, identity, want_findings, want_facts, plan.prefilter, plan.noqa)
         located = locate(analysis.findings, split_lines(text)) if analysis.findings else []
-        return located, analysis.facts or Facts.empty(identity), analysis.parsed
+        return located, analysis.facts or Facts.empty(identity), analysis.parsed, analysis.dependencies
 
 
 def _finding_row(finding: Finding) -> List[Any]:

@@ -18,12 +18,12 @@ import ast
 import os
 import re
 from collections import OrderedDict
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
-from flake8_ssot.resolution.index import Indexes, ModuleIndex, SummaryCache, derive_root
+from flake8_ssot.resolution.index import Indexes, ModuleIndex, Reads, SummaryCache, Validator, derive_root
 from flake8_ssot.resolution.local import LocalScope
 from flake8_ssot.resolution.model import MODULE, UNKNOWN, ClassInfo, InitSignature, Outcome, Target
 from flake8_ssot.resolution.resolver import Resolver
@@ -175,6 +175,7 @@ class FileResolution:
         self._tree = tree
         self._local: Optional[LocalScope] = None
         self.per_file: Dict[str, object] = {}  # rules' own state for this file
+        self.reads: Optional[Reads] = None  # what was read of other modules (set by for_file)
 
     @property
     def local(self) -> LocalScope:
@@ -226,7 +227,10 @@ def for_file(
         if indexes is None:
             return None
         indexes.cache.generation += 1
-        return FileResolution(registry, identity, tree, indexes.get(roots))
+        index = indexes.get(roots)
+        resolution = FileResolution(registry, identity, tree, index)
+        index.reads = resolution.reads = Reads(roots)
+        return resolution
     except Exception:  # noqa: BLE001 - a file name resolution cannot use means no resolution
         return None
 
@@ -242,3 +246,21 @@ def resolution_of(context: FileContext) -> Optional[FileResolution]:
     return context.derived(
         "resolution", lambda: for_file(context.registry, context.identity, context.tree, context.filename)
     )
+
+
+def dependencies_of(derived: Dict[str, Any]) -> Optional[Dict[str, object]]:
+    """What a checked file's findings read of other modules, from the per-file store the engine
+    filled (``Engine.check_tree(..., derived=...)``); None when no resolution was used."""
+    resolution = derived.get("resolution")
+    if not isinstance(resolution, FileResolution) or resolution.reads is None:
+        return None
+    reads = resolution.reads
+    if not reads.located and not reads.modules:
+        return None
+    return reads.to_json()
+
+
+def dependency_validator() -> Optional[Validator]:
+    """A validator of recorded dependencies sharing this process's digests; None without astroid."""
+    indexes = _shared_indexes()
+    return Validator(indexes.cache) if indexes is not None else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.names import is_dotted_name, is_identifier
 from flake8_ssot.resolution.model import ModuleSummary
@@ -85,6 +85,11 @@ class SummaryCache:
             self._entries.popitem(last=False)
         return summary
 
+    def stamp_of(self, path: str, modname: str) -> Tuple[int, int]:
+        """The stamp the cached digest of ``path`` was validated against ((-1, -1) if none)."""
+        entry = self._entries.get((path, modname))
+        return entry.stamp if entry is not None else (-1, -1)
+
     def clear(self) -> None:
         self._entries.clear()
 
@@ -97,12 +102,97 @@ def _stamp(path: str) -> Optional[Tuple[int, int]]:
     return status.st_mtime_ns, status.st_size
 
 
+class Reads:
+    """What resolution read for one checked file: each dotted name it looked up (and where it
+    was found) and each module digest it used, with the file's stamp and the digest's fingerprint.
+
+    The checked file's findings depend on nothing else outside the file, so a cached result stays
+    valid while every lookup still finds the same file and every module read still has the same
+    fingerprint (:func:`still_valid`).
+    """
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        self.roots: Tuple[str, ...] = tuple(roots)
+        self.located: Dict[str, Optional[Location]] = {}
+        self.modules: Dict[str, Tuple[str, bool, Tuple[int, int], str]] = {}
+
+    def to_json(self) -> Dict[str, object]:
+        return {
+            "roots": list(self.roots),
+            "located": {dotted: _location_json(found) for dotted, found in sorted(self.located.items())},
+            "modules": {
+                path: [name, package, list(stamp), digest]
+                for path, (name, package, stamp, digest) in sorted(self.modules.items())
+            },
+        }
+
+
+def _location_json(found: Optional[Location]) -> Optional[List[object]]:
+    return None if found is None else [found.path, found.is_package]
+
+
+def find_module(roots: Sequence[str], dotted: str) -> Optional[Location]:
+    """Where ``dotted`` is under ``roots``: ``a/b/__init__.py``, then ``a/b.py``, then a directory
+    (a namespace package), root by root; None when no root holds it."""
+    if not is_dotted_name(dotted):
+        return None
+    parts = dotted.split(".")
+    for root in roots:
+        base = os.path.join(root, *parts)
+        if os.path.isfile(os.path.join(base, "__init__.py")):
+            return Location(os.path.join(base, "__init__.py"), True)
+        if os.path.isfile(base + ".py"):
+            return Location(base + ".py", False)
+        if os.path.isdir(base):
+            return NAMESPACE
+    return None
+
+
+class Validator:
+    """Checks recorded :class:`Reads` against the file system, remembering answers for one run."""
+
+    def __init__(self, cache: SummaryCache) -> None:
+        self.cache = cache
+        self._located: Dict[Tuple[Tuple[str, ...], str], Optional[List[object]]] = {}
+        self._modules: Dict[Tuple[str, str, bool], str] = {}
+
+    def still_valid(self, recorded: object) -> bool:
+        """True when every lookup in ``recorded`` (``Reads.to_json()``) finds the same file and every
+        module read has the same fingerprint; False for anything else, malformed included."""
+        try:
+            roots = tuple(recorded["roots"])  # type: ignore[index]
+            for dotted, found in recorded["located"].items():  # type: ignore[index]
+                key = (roots, dotted)
+                if key not in self._located:
+                    self._located[key] = _location_json(find_module(roots, dotted))
+                if self._located[key] != found:
+                    return False
+            for path, (name, package, stamp, digest) in recorded["modules"].items():  # type: ignore[index]
+                if _stamp(path) == tuple(stamp):
+                    continue
+                if self._fingerprint(path, name, bool(package)) != digest:
+                    return False
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
+        return True
+
+    def _fingerprint(self, path: str, name: str, package: bool) -> str:
+        key = (path, name, package)
+        if key not in self._modules:
+            self.cache.generation += 1
+            summary = self.cache.summary(path, name, package)
+            self._modules[key] = summary.fingerprint() if summary is not None else ""
+        return self._modules[key]
+
+
 class ModuleIndex:
-    """The modules under one list of source roots."""
+    """The modules under one list of source roots.  ``reads``, when set, records every lookup and
+    every digest used (for the checked file in progress)."""
 
     def __init__(self, roots: Sequence[str], cache: SummaryCache) -> None:
         self.roots: Tuple[str, ...] = tuple(roots)
         self.cache = cache
+        self.reads: Optional[Reads] = None
         self._generation = -1
         self._locations: Dict[str, Optional[Location]] = {}
 
@@ -115,21 +205,11 @@ class ModuleIndex:
         """The module's location, or None when no root holds it."""
         self._fresh()
         if dotted in self._locations:
-            return self._locations[dotted]
-        found: Optional[Location] = None
-        if is_dotted_name(dotted):
-            parts = dotted.split(".")
-            for root in self.roots:
-                base = os.path.join(root, *parts)
-                if os.path.isfile(os.path.join(base, "__init__.py")):
-                    found = Location(os.path.join(base, "__init__.py"), True)
-                elif os.path.isfile(base + ".py"):
-                    found = Location(base + ".py", False)
-                elif os.path.isdir(base):
-                    found = NAMESPACE
-                if found is not None:
-                    break
-        self._locations[dotted] = found
+            found = self._locations[dotted]
+        else:
+            found = self._locations[dotted] = find_module(self.roots, dotted)
+        if self.reads is not None:
+            self.reads.located[dotted] = found
         return found
 
     def summary(self, dotted: str) -> Union[ModuleSummary, Location, None]:
@@ -139,7 +219,12 @@ class ModuleIndex:
             return None
         if location.path is None:
             return location
-        return self.cache.summary(location.path, dotted, location.is_package)
+        summary = self.cache.summary(location.path, dotted, location.is_package)
+        if self.reads is not None:
+            stamp = self.cache.stamp_of(location.path, dotted)
+            fingerprint = summary.fingerprint() if summary is not None else ""
+            self.reads.modules[location.path] = (dotted, location.is_package, stamp, fingerprint)
+        return summary
 
 
 def derive_root(filename: str) -> str:

@@ -127,7 +127,7 @@ class AllSpec:
 class ModuleSummary:
     """The digest of one module.  Immutable after construction."""
 
-    __slots__ = ("name", "is_package", "events", "exports", "has_getattr", "_by_name", "_stars")
+    __slots__ = ("name", "is_package", "events", "exports", "has_getattr", "_by_name", "_stars", "_fingerprint")
 
     def __init__(
         self,
@@ -151,6 +151,17 @@ class ModuleSummary:
                 by_name.setdefault(event.name, []).append(position)
         self._by_name = {name: tuple(positions) for name, positions in by_name.items()}
         self._stars = tuple(stars)
+        self._fingerprint: Optional[str] = None
+
+    def fingerprint(self) -> str:
+        """A digest of everything resolution reads from this module: equal fingerprints, equal
+        answers (a dependent's cached findings stay valid while its modules' fingerprints do)."""
+        if self._fingerprint is None:
+            import hashlib
+
+            state = (self.name, self.is_package, self.events, self.exports, self.has_getattr)
+            self._fingerprint = hashlib.sha256(repr(state).encode("utf-8", "surrogateescape")).hexdigest()
+        return self._fingerprint
 
     @property
     def package(self) -> str:
