@@ -82,11 +82,15 @@ FLAKE8_HEADER = (
 COMMAND_HEADER = (
     "corpus",
     "files",
+    "floor",
     "ruff TID251",
     "check cold",
     "check warm",
+    "warm, one module edited",
+    "cold / floor",
     "cold / ruff",
     "warm / cold",
+    "edited / cold",
     "peak RSS MiB (ruff, cold, warm)",
     "findings (ruff, check)",
 )
@@ -531,6 +535,33 @@ def command_tools(jobs: Optional[int]) -> Tuple[Tool, Tool, Tool]:
 CACHE_STATISTICS = re.compile(r"cache-hits=(\d+) cache-misses=(\d+)")
 
 
+IMPORT_TARGET = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
+
+
+def most_imported_module(root: str) -> str:
+    """The file of the module (or package) most import statements of the tree name, absolutely."""
+    counts: Dict[str, int] = {}
+    for path in python_files(root):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for match in IMPORT_TARGET.finditer(handle.read()):
+                name = match.group(1) or match.group(2)
+                counts[name] = counts.get(name, 0) + 1
+    for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        base = os.path.join(root, *name.split("."))
+        for candidate in (os.path.join(base, "__init__.py"), base + ".py"):
+            if os.path.isfile(candidate):
+                return candidate
+    return python_files(root)[0]
+
+
+def edit_child(module: str, prime: Sequence[str]) -> int:
+    """Prime the cache, then change ``module``'s digest (a new module-level name, new each time)."""
+    subprocess.run(list(prime), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    with open(module, "a", encoding="utf-8") as handle:
+        handle.write(f"\n_benchmark_edit_{time.perf_counter_ns()} = 1\n")
+    return 0
+
+
 def warm_misses(tool: Tool) -> int:
     """Cache misses in the timed warm runs (the cache is keyed by flake8-ssot's own source too:
     editing it between the priming run and the timed one makes every file a miss)."""
@@ -595,10 +626,27 @@ def bench_corpus(corpus: Corpus, options: argparse.Namespace, results: Results) 
     if "command" in options.only:
         print("#   3. flake8-ssot check and ruff", file=sys.stderr)
         ruff, cold, warm = command_tools(options.jobs)
+        edited_module = most_imported_module(corpus.root)
+        with open(edited_module, "rb") as handle:
+            original = handle.read()
+        edited = Tool(
+            "flake8-ssot check (one module edited)",
+            warm.command,
+            prepare=[sys.executable, os.path.abspath(__file__), "--edit-child", edited_module, *(warm.command or [])],
+        )
         try:
-            run_round_robin([ruff, cold, warm], corpus.root, repeat)
+            run_round_robin([ruff, cold, warm, edited], corpus.root, repeat)
         finally:
+            with open(edited_module, "wb") as handle:
+                handle.write(original)
             shutil.rmtree(os.path.join(corpus.root, ".flake8-ssot-cache"), ignore_errors=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as listing:
+            listing.write("\n".join(sorted({line.split(":", 1)[0] for line in cold.last.stdout.splitlines() if line})))
+        floor = Tool("floor", [sys.executable, os.path.join(HERE, "floor.py"), ".", listing.name], ok=lambda c: c == 0)
+        try:
+            run_round_robin([floor], corpus.root, repeat)
+        finally:
+            os.unlink(listing.name)
         cold_counts = count_codes(cold.last.stdout)
         ruff_counts = count_codes(ruff.last.stdout) if ruff.installed else None
         ruff_found = str(ruff_counts.get("TID251", 0)) if ruff_counts is not None else "-"
@@ -606,11 +654,17 @@ def bench_corpus(corpus: Corpus, options: argparse.Namespace, results: Results) 
             [
                 corpus.name,
                 str(corpus.files),
+                timing(floor),
                 timing(ruff),
                 timing(cold),
                 timing(warm) + (f" ({warm_misses(warm)} cache misses)" if warm_misses(warm) else ""),
+                timing(edited)
+                + f" ({warm_misses(edited) // max(1, len(edited.runs))} re-checked,"
+                + f" {os.path.relpath(edited_module, corpus.root)})",
+                both_ratios(cold, floor),
                 both_ratios(cold, ruff),
                 both_ratios(warm, cold),
+                both_ratios(edited, cold),
                 rss(ruff, cold, warm),
                 f"{ruff_found}, {sum(cold_counts.values())}",
             ]
@@ -656,12 +710,41 @@ def growth(workdir: str, sizes: Sequence[int], options: argparse.Namespace, resu
                 )
 
 
+def startup() -> str:
+    """``python -X importtime`` of ``flake8-ssot check`` on an empty tree: the start-up every run pays."""
+    with tempfile.TemporaryDirectory(prefix="ssot-empty-") as empty:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "flake8_ssot", "check", "--no-cache", "."],
+            cwd=empty,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - started
+    imports: List[Tuple[int, str]] = []
+    for line in result.stderr.splitlines():
+        parts = line.split("|")
+        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit():
+            imports.append((int(parts[1]), parts[2][1:]))  # nested imports keep their indentation
+    top = [(micros, name) for micros, name in imports if not name.startswith(" ")]
+    total = sum(micros for micros, _ in top)
+    heaviest = ", ".join(f"{name} {micros / 1000:.0f} ms" for micros, name in sorted(top, reverse=True)[:4])
+    loaded = {name.strip().split(".")[0] for _, name in imports}
+    lazy = ", ".join(f"{name} {'imported' if name in loaded else 'not imported'}" for name in ("astroid", "libcst"))
+    return (
+        f"Start-up (`flake8-ssot check` on an empty tree): {wall:.3f} s wall, imports {total / 1000:.0f} ms "
+        f"(heaviest: {heaviest}); {lazy}."
+    )
+
+
 def report(results: Results, options: argparse.Namespace, load: str) -> str:
     parts = [
         f"flake8-ssot benchmarks: median of {options.repeat} run(s), jobs {options.jobs or 'default (all cores)'}, "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average before/after {load}, "
         f"ssot-resolve = {'true' if options.resolve else 'false'}. Peak RSS is the largest process of a run "
         f"(a command doing nothing shows {launcher_floor_mib():.0f} MiB).",
+        "",
+        startup(),
     ]
     sections = (
         ("1. Per file, in process (trees already parsed):", PER_FILE_HEADER, results.per_file_rows, []),
@@ -690,6 +773,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if arguments[:1] == ["--per-file-child"]:
         print(json.dumps(per_file_child(arguments[1])))
         return 0
+    if arguments[:1] == ["--edit-child"]:
+        return edit_child(arguments[1], arguments[2:])
     if arguments[:1] == ["--flake8-only"]:
         names = [name for name in arguments[1].split(",") if name]
         return flake8_only_child(names, arguments[3:])
