@@ -22,10 +22,14 @@ from flake8_ssot.checking.collect import STATEMENT_TYPES, collect_imports, colle
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import Fragment, Interest
+from flake8_ssot.codes import INTERNAL_ERROR
 from flake8_ssot.findings import Finding, internal_error
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules import ALL_RULES
+
+# What the engine reports itself, beside its rules' codes: a failure inside a rule or a tree.
+CODES = frozenset({INTERNAL_ERROR})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flake8_ssot.codes import INTERNAL_ERROR
+
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -29,7 +31,7 @@ def internal_error(where: str, error: BaseException) -> Finding:
     return Finding(
         1,
         0,
-        "SOT900",
+        INTERNAL_ERROR,
         f"flake8-ssot could not finish {where} ({detail}); "
         "the file's other findings are still reported, please report this",
     )

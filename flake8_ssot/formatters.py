@@ -1,8 +1,9 @@
 """flake8 formatter plugins (entry points ``flake8.report``): ``ssot-json``, ``ssot-sarif``, ``ssot-github``.
 
 ``flake8 --format=ssot-sarif`` in an existing flake8 step writes what ``flake8-ssot check --format
-sarif`` writes for the same findings: both go through the command line's writers
-(:mod:`flake8_ssot.project.formats`), with the same per-file order, source lines and fingerprints.
+sarif`` writes for the same findings: both assemble the report in :mod:`flake8_ssot.project.report`
+and write it with the command line's writers (:mod:`flake8_ssot.project.formats`), with the same
+per-file order, source lines, paths and fingerprints.
 Findings of other plugins in the same run (``E501``, ``F401``...) are reported too; in SARIF each
 such code gets a bare rule entry after the SOT rules, since only SOT codes are documented here.
 
@@ -26,7 +27,7 @@ from flake8.formatting.base import BaseFormatter
 from flake8_ssot.findings import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from flake8_ssot.project.formats import Reported
+    from flake8_ssot.project.report import Reported
 
 
 class _SsotReport(BaseFormatter):  # type: ignore[misc]
@@ -70,7 +71,7 @@ class _SsotReport(BaseFormatter):  # type: ignore[misc]
 
     def _source_lines(self, filename: str) -> Optional[List[str]]:
         """The file's lines as the command line reads them; the piped text for ``-``."""
-        from flake8_ssot.project.analyse import Unreadable, decode, read_bytes, split_lines
+        from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 
         if "-" in (getattr(self.options, "filenames", None) or ()) and filename == getattr(
             self.options, "stdin_display_name", "stdin"
@@ -121,28 +122,26 @@ def reported(
 ) -> List["Reported"]:
     """The command line's report items for flake8's findings: sorted, with source and fingerprint.
 
-    As ``flake8-ssot check`` does: each file's findings sorted, fingerprinted relative to the
-    project root in that order, then everything sorted by (path, finding).
+    Assembled as ``flake8-ssot check`` assembles its own (:func:`~flake8_ssot.project.report.assemble`),
+    each finding with its source line as the command line reads it (flake8's physical line when the
+    file cannot be read again).
     """
-    from flake8_ssot.project.baseline import digest, fingerprints, line_text, relative_key
-    from flake8_ssot.project.formats import Reported
+    from flake8_ssot.project.analyse import Located
+    from flake8_ssot.project.report import assemble
+    from flake8_ssot.project.source import line_text
 
     by_file: Dict[str, List[Tuple[Finding, Optional[str]]]] = {}
     for path, finding, physical_line in collected:
         by_file.setdefault(path, []).append((finding, physical_line))
-    items: List[Reported] = []
+    files: List[Tuple[str, List[Located]]] = []
     for path, findings in by_file.items():
-        findings.sort(key=lambda pair: pair[0])
         lines = source_lines(path)
-        sources = [
-            line_text(lines, finding.line) if lines is not None else _first_line(physical_line)
+        located = [
+            Located(finding, line_text(lines, finding.line) if lines is not None else _first_line(physical_line))
             for finding, physical_line in findings
         ]
-        located = [(finding, source) for (finding, _), source in zip(findings, sources)]
-        for (finding, source), fingerprint in zip(located, fingerprints(relative_key(path, root), located)):
-            items.append(Reported(path, finding, source, digest(fingerprint)))
-    items.sort(key=lambda item: (item.path, item.finding))
-    return items
+        files.append((path, located))
+    return assemble(files, root).items
 
 
 def _first_line(physical_line: Optional[str]) -> str:
@@ -191,14 +190,7 @@ def _project_root(options: Any) -> str:
     from flake8_ssot.config import ConfigRequest
 
     try:
-        project = load_project(
-            ConfigRequest(
-                cwd=os.getcwd(),
-                config=getattr(options, "config", None),
-                append=tuple(getattr(options, "append_config", None) or ()),
-                isolated=bool(getattr(options, "isolated", False)),
-            )
-        )
+        project = load_project(ConfigRequest.from_options(options))
     except Exception:  # noqa: BLE001 - flake8 already reported configuration errors
         return os.getcwd()
     return project.root

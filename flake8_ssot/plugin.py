@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Type
 
 from flake8.exceptions import ExecutionError
@@ -48,12 +47,7 @@ class SsotChecker:
     def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: Any) -> None:
         try:
             registry = load_registry(
-                ConfigRequest(
-                    cwd=os.getcwd(),
-                    config=getattr(options, "config", None),
-                    append=tuple(getattr(options, "append_config", None) or ()),
-                    isolated=bool(getattr(options, "isolated", False)),
-                ),
+                ConfigRequest.from_options(options),
                 ini_values={key.ini: getattr(options, key.dest, None) for key in KEYS},
                 known_ini_keys={dest.replace("_", "-") for dest in vars(options)},
             )

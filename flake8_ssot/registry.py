@@ -49,15 +49,13 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class ForbiddenModule(Entry):
-    """A legacy module (pattern) that nothing outside it may reference."""
+class Forbidden(Entry):
+    """What forbidden modules and names share: the replacement, if any, and whether it is marked
+    ``[pure-move]`` (equivalent, only moved).  The legacy code itself is always exempt, as each
+    kind's :meth:`intrinsically_exempts` says."""
 
-    pattern: DottedPattern = DottedPattern("_")
     replacement: Optional[str] = None
     pure_move: bool = False
-
-    def intrinsically_exempts(self, module: str) -> bool:
-        return self.pattern.covers(module)
 
     @property
     def has_intrinsic_exemption(self) -> bool:
@@ -71,12 +69,20 @@ class ForbiddenModule(Entry):
 
 
 @dataclass(frozen=True)
-class ForbiddenName(Entry):
+class ForbiddenModule(Forbidden):
+    """A legacy module (pattern) that nothing outside it may reference."""
+
+    pattern: DottedPattern = DottedPattern("_")
+
+    def intrinsically_exempts(self, module: str) -> bool:
+        return self.pattern.covers(module)
+
+
+@dataclass(frozen=True)
+class ForbiddenName(Forbidden):
     """A legacy name ``module.Name`` that nothing outside its module may reference."""
 
     name: str = "_"
-    replacement: Optional[str] = None
-    pure_move: bool = False
 
     @property
     def module(self) -> str:
@@ -88,15 +94,6 @@ class ForbiddenName(Entry):
 
     def intrinsically_exempts(self, module: str) -> bool:
         return module == self.module
-
-    @property
-    def has_intrinsic_exemption(self) -> bool:
-        return True
-
-    def advice(self) -> str:
-        if self.replacement:
-            return f"use '{self.replacement}'{self.explain()}"
-        return f"it has been removed{self.explain()}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Union
 
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
@@ -40,19 +40,55 @@ def dotted_parts(node: ast.AST, consumed: Optional[Set[int]] = None) -> Optional
     return parts
 
 
-def bound_names(target: ast.AST) -> List[str]:
-    """The names an assignment target binds: ``a``, ``a, (b, *c)``; ``a.b`` and ``a[0]`` bind none."""
-    names: List[str] = []
-    pending = [target]
+def _bound(node: ast.AST, nested: bool, imports: bool) -> Iterator[Union[ast.Name, str]]:
+    """What ``node`` binds, in source order: the ``Name`` nodes, or the identifier where the
+    binding has no ``Name`` of its own.  The one reader of bindings behind the functions below."""
+    pending = [node]
     while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Name):
-            names.append(node.id)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            pending.extend(reversed(node.elts))
-        elif isinstance(node, ast.Starred):
-            pending.append(node.value)
-    return names
+        current = pending.pop()
+        if isinstance(current, ast.Name):
+            if not isinstance(current.ctx, ast.Load):
+                yield current
+        elif isinstance(current, (ast.Tuple, ast.List)):
+            if nested:
+                pending.extend(reversed(current.elts))
+        elif isinstance(current, ast.Starred):
+            if nested:
+                pending.append(current.value)
+        elif isinstance(current, ast.arg):
+            yield current.arg
+        elif isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield current.name
+        elif isinstance(current, (ast.Global, ast.Nonlocal)):
+            yield from current.names
+        elif isinstance(current, ast.ExceptHandler):
+            if current.name:
+                yield current.name
+        elif isinstance(current, ast.alias):
+            if imports:
+                yield current.asname or current.name.partition(".")[0]
+        elif type(current).__name__.startswith("Match"):  # patterns (3.10+): MatchAs, MatchStar, MatchMapping
+            for attribute in ("name", "rest"):
+                value = getattr(current, attribute, None)
+                if isinstance(value, str):
+                    yield value
+
+
+def bound_names(node: ast.AST, nested: bool = True, imports: bool = True) -> List[str]:
+    """The names ``node`` binds, in source order.
+
+    For an assignment target: ``a``, ``a, (b, *c)``; ``a.b`` and ``a[0]`` bind none.  Otherwise a
+    definition binds its name, a parameter its own, ``global`` / ``nonlocal`` their names, an
+    except handler and a match pattern their capture, an import alias its local name (not with
+    ``imports=False``).  ``nested=False`` reads the node alone, for a caller walking every node:
+    a tuple or starred target then binds nothing itself (its names are nodes of their own).
+    """
+    return [found.id if isinstance(found, ast.Name) else found for found in _bound(node, nested, imports)]
+
+
+def bound_name_nodes(target: ast.AST) -> List[ast.Name]:
+    """The ``Name`` nodes of :func:`bound_names` for an assignment target, with their positions."""
+    return [found for found in _bound(target, True, True) if isinstance(found, ast.Name)]
 
 
 def dotted_text(node: ast.AST) -> Optional[str]:

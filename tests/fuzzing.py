@@ -17,7 +17,8 @@ import warnings
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
-from flake8_ssot.project.analyse import Unreadable, analyse_text, decode
+from flake8_ssot.project.analyse import analyse_text
+from flake8_ssot.project.source import Unreadable, decode
 from flake8_ssot.config import ConfigRequest, load_registry
 from flake8_ssot.engine import Engine
 from flake8_ssot.location import identify

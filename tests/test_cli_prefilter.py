@@ -14,7 +14,8 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from flake8_ssot.project.analyse import analyse_text, decode, read_bytes
+from flake8_ssot.project.analyse import analyse_text
+from flake8_ssot.project.source import decode, read_bytes
 from flake8_ssot.config import ConfigRequest, load_registry
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding

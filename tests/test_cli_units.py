@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flake8_ssot.project.analyse import Unreadable, decode, split_lines
+from flake8_ssot.project.source import Unreadable, decode, split_lines
 from flake8_ssot.cli.discovery import discover, matches
-from flake8_ssot.project.formats import Reported, github
+from flake8_ssot.project.formats import github
+from flake8_ssot.project.report import Reported
 from flake8_ssot.cli.main import build_parser
 from flake8_ssot.project.runner import Progress
 from flake8_ssot.findings import Finding

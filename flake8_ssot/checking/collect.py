@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple, Type
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple, Type, TypeVar, cast
 
 from flake8_ssot.syntax import STATEMENT_FIELDS, numbers_lines_as_parsed
 
 # Collected nodes by type; within one type, parents come before children.
 Nodes = Dict[Type[ast.AST], List[ast.AST]]
+N = TypeVar("N", bound=ast.AST)
 
 # Node types that only ever occur in statement lists: collecting them needs no walk through
 # expressions, which are most of a tree's nodes.
@@ -26,6 +27,11 @@ STATEMENT_TYPES: FrozenSet[Type[ast.AST]] = frozenset(
 )
 
 IMPORT_TYPES: Tuple[Type[ast.AST], ...] = (ast.Import, ast.ImportFrom)
+
+
+def nodes_of(nodes: Nodes, node_type: Type[N]) -> List[N]:
+    """``nodes[node_type]``, typed: the collectors key every node by its exact class."""
+    return cast(List[N], nodes[node_type])
 
 
 def lines_containing(text: str, word: str) -> Optional[List[int]]:

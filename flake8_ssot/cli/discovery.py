@@ -33,12 +33,6 @@ SKIPPED_DIRECTORIES = frozenset(
 )
 
 
-def printable(path: str) -> str:
-    """``path`` as text that can be printed and stored: a file name that is not valid UTF-8
-    (its bytes arrive as surrogates) shows its bad bytes as ``\\xff`` escapes."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def matches(path: str, patterns: Sequence[str]) -> bool:
     """flake8's rule: the basename or the absolute path matches one of ``patterns``."""
     if not patterns:

@@ -17,12 +17,14 @@ import io
 import os
 import stat
 import sys
-import tempfile
 import tokenize
 from typing import Callable, List, Sequence, TextIO
 
-from flake8_ssot.project.analyse import FileResult, Unreadable, decode, read_bytes
+from flake8_ssot.project.analyse import FileResult
+from flake8_ssot.project.atomic import write_atomically
+from flake8_ssot.project.source import Unreadable, decode, read_bytes
 from flake8_ssot.project.settings import Project
+from flake8_ssot.codes import FILE_NOT_ANALYSED
 from flake8_ssot.engine import Engine
 from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, fix_text, libcst_available
 from flake8_ssot.fix.core import MANUAL_BY_CODE
@@ -60,7 +62,7 @@ def run(options: argparse.Namespace, project: Project, files: Sequence[str], res
         if not result.located:
             continue
         codes = {item.finding.code for item in result.located}
-        if codes & FIXABLE_CODES and "SOT901" not in codes:
+        if codes & FIXABLE_CODES and FILE_NOT_ANALYSED not in codes:
             outcome = _fix_file(result.path, registry, engine)
         else:
             outcome = _unfixable(result)
@@ -105,7 +107,7 @@ def _unfixable(result: FileResult) -> FileFix:
     manual = []
     for item in result.located:
         reason = MANUAL_BY_CODE.get(item.finding.code, "not in a form the fixer rewrites; edit it by hand")
-        if item.finding.code == "SOT901":
+        if item.finding.code == FILE_NOT_ANALYSED:
             reason = "the file could not be analysed, so nothing in it was fixed"
         manual.append(Manual(item.finding, reason))
     return FileFix(result.path, "", "", manual=tuple(manual))
@@ -143,16 +145,4 @@ def write_preserving(path: str, original: str, text: str) -> None:
         raise OSError(0, "it changed while being fixed")
     encoded = text.encode(encoding_of(data))
     mode = stat.S_IMODE(os.stat(target).st_mode)
-    directory = os.path.dirname(target) or "."
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".flake8-ssot-fix-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(encoded)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    write_atomically(target, encoded, mode=mode, prefix=".flake8-ssot-fix-")

@@ -17,8 +17,9 @@ from flake8_ssot.cli import fixing
 from flake8_ssot.project import duplicates
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
-from flake8_ssot.cli.discovery import discover, printable
-from flake8_ssot.project.formats import FORMATS, Reported, Writer, writers
+from flake8_ssot.cli.discovery import discover
+from flake8_ssot.project.formats import FORMATS, Writer, writers
+from flake8_ssot.project.report import Reported, assemble
 from flake8_ssot.project.settings import Project, load_project
 from flake8_ssot.project.runner import check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
@@ -125,10 +126,7 @@ def _error(message: str) -> None:
 
 
 def _run(options: argparse.Namespace) -> int:
-    request = ConfigRequest(
-        cwd=os.getcwd(), config=options.config, append=tuple(options.append_config), isolated=options.isolated
-    )
-    project = load_project(request, options.exclude, options.extend_exclude)
+    project = load_project(ConfigRequest.from_options(options), options.exclude, options.extend_exclude)
     missing = [path for path in options.paths if not os.path.lexists(path)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
@@ -185,23 +183,11 @@ def _check(options: argparse.Namespace, project: Project, files: Sequence[str]) 
     baseline = baselines.Baseline.load(baseline_path) if baseline_path else None
     writer = writers()[options.format]
     results = _results(options, project, files, True, project.registry.report_duplicates)
-    reported: List[Reported] = []
-    matched: Set[baselines.Fingerprint] = set()
-    suppressed = 0
-    for path, located in _located(project, results):
-        stable = _fingerprinted(path, located, project.root)
-        accepted = _fingerprinted(path, located, baseline.base_dir) if baseline else [None] * len(located)
-        for item, fingerprint, candidate in zip(located, stable, accepted):
-            if baseline is not None and candidate is not None and baseline.accepts(candidate):
-                matched.add(candidate)
-                suppressed += 1
-                continue
-            reported.append(Reported(printable(path), item.finding, item.source, baselines.digest(fingerprint)))
-    reported.sort(key=lambda item: (item.path, item.finding))
-    _write(options.output_file, writer, reported)
+    report = assemble(_located(project, results), project.root, baseline)
+    _write(options.output_file, writer, report.items)
     if baseline is not None:
-        _baseline_summary(baseline, matched, suppressed, results, options.paths)
-    return EXIT_FINDINGS if reported else EXIT_CLEAN
+        _baseline_summary(baseline, report.matched, report.suppressed, results, options.paths)
+    return EXIT_FINDINGS if report.items else EXIT_CLEAN
 
 
 def _write(output_file: Optional[str], writer: Writer, reported: Sequence[Reported]) -> None:

@@ -6,8 +6,9 @@ overrides apply) and the command line (which reads the files itself).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import Dict, Mapping, Optional, Sequence, Set
+from typing import Any, Dict, Mapping, Optional, Sequence, Set
 
 from flake8_ssot.config.build import build_registry
 from flake8_ssot.config.ini import (
@@ -35,6 +36,17 @@ class ConfigRequest:
     config: Optional[str] = None
     append: Sequence[str] = ()
     isolated: bool = False
+
+    @classmethod
+    def from_options(cls, options: Any, cwd: Optional[str] = None) -> "ConfigRequest":
+        """The request of parsed options named as flake8 names them (``config``, ``append_config``,
+        ``isolated``; flake8's own or the command line's), from ``cwd`` (default: the current directory)."""
+        return cls(
+            cwd=os.getcwd() if cwd is None else cwd,
+            config=getattr(options, "config", None),
+            append=tuple(getattr(options, "append_config", None) or ()),
+            isolated=bool(getattr(options, "isolated", False)),
+        )
 
 
 def load_registry(

@@ -7,7 +7,8 @@ broken configuration is ever half-applied.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
 
 from flake8_ssot.config.keys import BY_NAME, PATH
 from flake8_ssot.config.problems import Problems, Where
@@ -22,6 +23,7 @@ from flake8_ssot.names import (
 )
 from flake8_ssot.registry import (
     CanonicalClass,
+    Forbidden,
     ForbiddenModule,
     ForbiddenName,
     LegacyParameters,
@@ -29,6 +31,7 @@ from flake8_ssot.registry import (
 )
 
 _CLASS_GLOB_CHARS = set("*?[]!")
+_F = TypeVar("_F", bound=Forbidden)
 
 
 def build_registry(raw: RawConfig, problems: Problems) -> Registry:
@@ -40,8 +43,8 @@ def build_registry(raw: RawConfig, problems: Problems) -> Registry:
             if entry.reason is not None and not entry.reason.isprintable():
                 problems.add(entry.where, entry.reason, "a reason must be one line of printable text")
     allow = _allow_lists(raw.entries.get("allow", []), problems)
-    modules = _forbidden_modules(raw.entries.get("forbidden-modules", []), allow, problems)
-    names = _forbidden_names(raw.entries.get("forbidden-names", []), allow, problems)
+    modules = _forbidden(raw.entries.get("forbidden-modules", []), allow, problems, _MODULES)
+    names = _forbidden(raw.entries.get("forbidden-names", []), allow, problems, _NAMES)
     classes = _canonical_classes(raw.entries.get("canonical-classes", []), allow, problems)
     parameters = _legacy_parameters(raw.entries.get("legacy-parameters", []), allow, problems)
     _cross_check(modules, names, classes, wheres, problems)
@@ -68,11 +71,6 @@ def build_registry(raw: RawConfig, problems: Problems) -> Registry:
         origin=raw.file,
         **settings,
     )
-
-
-def _reason_and_tags(entry: RawEntry, problems: Problems, can_move: bool) -> None:
-    if entry.pure_move and not can_move:
-        problems.add(entry.where, entry.key, "[pure-move] needs a replacement to move to")
 
 
 def _unique(entry: RawEntry, seen: Dict[str, RawEntry], problems: Problems, what: str) -> bool:
@@ -126,63 +124,66 @@ def _allowed(key: str, allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]]) -> Tu
     return found[0] if found else ()
 
 
-def _forbidden_modules(
-    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
-) -> List[ForbiddenModule]:
-    result: List[ForbiddenModule] = []
+@dataclass(frozen=True)
+class _ForbiddenKind(Generic[_F]):
+    """How the entries of one forbidden section are validated and built."""
+
+    entry_type: Type[_F]
+    what: str  # the entry as problems name it
+    valid_key: Callable[[str], bool]
+    invalid_key: str
+    invalid_replacement: str
+    fields: Callable[[str], Dict[str, Any]]  # the entry type's own fields, from the key
+
+
+_MODULES = _ForbiddenKind(
+    ForbiddenModule,
+    "forbidden module",
+    is_dotted_pattern,
+    "not a valid dotted module name (segments may be '*')",
+    "replacement is not a valid dotted module name",
+    lambda key: {"pattern": DottedPattern(key)},
+)
+_NAMES = _ForbiddenKind(
+    ForbiddenName,
+    "forbidden name",
+    lambda key: is_dotted_name(key) and "." in key,
+    "not a valid dotted name 'package.module.Name'",
+    "replacement is not a valid dotted name",
+    lambda key: {"name": key},
+)
+
+
+def _forbidden(
+    entries: List[RawEntry],
+    allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]],
+    problems: Problems,
+    kind: _ForbiddenKind[_F],
+) -> List[_F]:
+    result: List[_F] = []
     seen: Dict[str, RawEntry] = {}
     for entry in map(_normalised, entries):
-        if not _unique(entry, seen, problems, "forbidden module"):
+        if not _unique(entry, seen, problems, kind.what):
             continue
         ok = True
-        if not is_dotted_pattern(entry.key):
-            problems.add(entry.where, entry.key, "not a valid dotted module name (segments may be '*')")
+        if not kind.valid_key(entry.key):
+            problems.add(entry.where, entry.key, kind.invalid_key)
             ok = False
         replacement = entry.values[0] if entry.values else None
         if replacement is not None and not is_dotted_name(replacement):
-            problems.add(entry.where, replacement, "replacement is not a valid dotted module name")
+            problems.add(entry.where, replacement, kind.invalid_replacement)
             ok = False
-        _reason_and_tags(entry, problems, replacement is not None)
+        if entry.pure_move and replacement is None:
+            problems.add(entry.where, entry.key, "[pure-move] needs a replacement to move to")
         if ok:
             result.append(
-                ForbiddenModule(
+                kind.entry_type(
                     key=entry.key,
                     reason=entry.reason,
                     allowed_in=_allowed(entry.key, allow),
-                    pattern=DottedPattern(entry.key),
                     replacement=replacement,
                     pure_move=entry.pure_move,
-                )
-            )
-    return result
-
-
-def _forbidden_names(
-    entries: List[RawEntry], allow: Dict[str, Tuple[Tuple[str, ...], RawEntry]], problems: Problems
-) -> List[ForbiddenName]:
-    result: List[ForbiddenName] = []
-    seen: Dict[str, RawEntry] = {}
-    for entry in map(_normalised, entries):
-        if not _unique(entry, seen, problems, "forbidden name"):
-            continue
-        ok = True
-        if not is_dotted_name(entry.key) or "." not in entry.key:
-            problems.add(entry.where, entry.key, "not a valid dotted name 'package.module.Name'")
-            ok = False
-        replacement = entry.values[0] if entry.values else None
-        if replacement is not None and not is_dotted_name(replacement):
-            problems.add(entry.where, replacement, "replacement is not a valid dotted name")
-            ok = False
-        _reason_and_tags(entry, problems, replacement is not None)
-        if ok:
-            result.append(
-                ForbiddenName(
-                    key=entry.key,
-                    reason=entry.reason,
-                    allowed_in=_allowed(entry.key, allow),
-                    name=entry.key,
-                    replacement=replacement,
-                    pure_move=entry.pure_move,
+                    **kind.fields(entry.key),
                 )
             )
     return result

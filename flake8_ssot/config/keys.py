@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
+from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION, FORBIDDEN_REEXPORT, LEGACY_PARAMETER_CALL
+
 INI_PREFIX = "ssot-"
 TOML_TABLE = "tool.flake8-ssot"
 
@@ -92,15 +94,16 @@ KEYS: Tuple[Key, ...] = (
     ),
     Key(
         "report-duplicates",
-        "Let 'flake8-ssot check' report SOT303: class names defined at module level in more than "
-        "one module (true / false, default false).",
+        f"Let 'flake8-ssot check' report {DUPLICATE_CLASS_DEFINITION}: class names defined at module "
+        "level in more than one module (true / false, default false).",
         "true",
         FLAG,
     ),
     Key(
         "resolve",
-        "Follow imported names across files (re-exports, aliases, inherited __init__) for SOT105 and "
-        "SOT202 (true / false, default true; false keeps every rule text-only).",
+        "Follow imported names across files (re-exports, aliases, inherited __init__) for "
+        f"{FORBIDDEN_REEXPORT} and {LEGACY_PARAMETER_CALL} (true / false, default true; false keeps "
+        "every rule text-only).",
         "false",
         FLAG,
     ),

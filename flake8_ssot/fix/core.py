@@ -15,6 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from flake8_ssot.codes import (
+    CANONICAL_CLASS_REDEFINED,
+    CANONICAL_NAME_REBOUND,
+    DUPLICATE_CLASS_DEFINITION,
+    FILE_NOT_ANALYSED,
+    INTERNAL_ERROR,
+    LEGACY_PARAMETER_CALL,
+    LEGACY_PARAMETER_DEFINITION,
+)
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding
 from flake8_ssot.fix.plan import FIXABLE_CODES, Columns, Plan, Planner, Position
@@ -25,13 +34,15 @@ INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
 
 # Why findings of the codes the fixer never rewrites are left alone.
 MANUAL_BY_CODE: Dict[str, str] = {
-    "SOT201": "constructor signatures are not rewritten; remove the legacy parameter by hand",
-    "SOT202": "constructor calls are not rewritten; stop passing the legacy parameter by hand",
-    "SOT301": "class definitions are not rewritten; remove or rename the second definition",
-    "SOT302": "bindings of a canonical name are not rewritten; import the canonical class instead",
-    "SOT303": "class definitions are not rewritten; declare one canonical module and remove the others",
-    "SOT900": "flake8-ssot failed while checking this file",
-    "SOT901": "the file could not be analysed",
+    LEGACY_PARAMETER_DEFINITION: "constructor signatures are not rewritten; remove the legacy parameter by hand",
+    LEGACY_PARAMETER_CALL: "constructor calls are not rewritten; stop passing the legacy parameter by hand",
+    CANONICAL_CLASS_REDEFINED: "class definitions are not rewritten; remove or rename the second definition",
+    CANONICAL_NAME_REBOUND: "bindings of a canonical name are not rewritten; import the canonical class instead",
+    DUPLICATE_CLASS_DEFINITION: (
+        "class definitions are not rewritten; declare one canonical module and remove the others"
+    ),
+    INTERNAL_ERROR: "flake8-ssot failed while checking this file",
+    FILE_NOT_ANALYSED: "the file could not be analysed",
 }
 NOT_REWRITTEN = "not in a form the fixer rewrites; edit it by hand"
 

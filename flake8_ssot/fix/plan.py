@@ -15,14 +15,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from flake8_ssot.codes import (
+    FORBIDDEN_ATTRIBUTE_REFERENCE,
+    FORBIDDEN_MODULE_IMPORT,
+    FORBIDDEN_NAME_IMPORT,
+    FORBIDDEN_STRING_REFERENCE,
+)
 from flake8_ssot.findings import Finding
 from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
-from flake8_ssot.syntax import Bindings, constant_string, dotted_parts, import_target
+from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_parts, import_target
 
 Position = Tuple[int, int]
-FIXABLE_CODES = frozenset({"SOT101", "SOT102", "SOT103", "SOT104"})
+FIXABLE_CODES = frozenset(
+    {FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT, FORBIDDEN_STRING_REFERENCE, FORBIDDEN_ATTRIBUTE_REFERENCE}
+)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -91,8 +99,8 @@ class Columns:
                 return line, len(source.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
         return line, byte_col
 
-    def of(self, node: ast.AST) -> Position:
-        return self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    def of(self, node: Union[ast.stmt, ast.expr]) -> Position:
+        return self.position(node.lineno, node.col_offset)
 
 
 class _Scopes:
@@ -130,24 +138,10 @@ def bound_identifiers(tree: ast.AST, imports: bool = True) -> Set[str]:
     """
     found: Set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if imports or not isinstance(node.ctx, ast.Load):
-                found.add(node.id)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            found.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            found.add(node.name)
-        elif isinstance(node, ast.alias) and imports:
-            found.add(node.asname or node.name.partition(".")[0])
+        if imports and isinstance(node, ast.Name):
+            found.add(node.id)  # read names too
         else:
-            for attribute in ("name", "rest"):  # match patterns (3.10+): MatchAs, MatchStar, MatchMapping
-                value = getattr(node, attribute, None)
-                if isinstance(value, str) and type(node).__name__.startswith("Match"):
-                    found.add(value)
+            found.update(bound_names(node, nested=False, imports=imports))
     return found
 
 
@@ -177,15 +171,15 @@ class Planner:
         for finding in findings:
             if finding.code in FIXABLE_CODES:
                 wanted.setdefault(finding.code, set()).add((finding.line, finding.col))
-        statements = wanted.get("SOT101", set()) | wanted.get("SOT102", set())
+        statements = wanted.get(FORBIDDEN_MODULE_IMPORT, set()) | wanted.get(FORBIDDEN_NAME_IMPORT, set())
         for node in self._imports:
             if (node.lineno, node.col_offset) in statements:
                 self._plan_import(node)
         self._imported = self._imported_modules()
-        if "SOT103" in wanted:
-            self._plan_strings(wanted["SOT103"])
-        if "SOT104" in wanted:
-            self._plan_chains(wanted["SOT104"])
+        if FORBIDDEN_STRING_REFERENCE in wanted:
+            self._plan_strings(wanted[FORBIDDEN_STRING_REFERENCE])
+        if FORBIDDEN_ATTRIBUTE_REFERENCE in wanted:
+            self._plan_chains(wanted[FORBIDDEN_ATTRIBUTE_REFERENCE])
         return self.plan
 
     # -- import statements -----------------------------------------------------------------------
@@ -386,7 +380,7 @@ class Planner:
             return
 
     def _chain_replacement(
-        self, position: Position, head: str, bound: str, rewrite: Rewrite, binder: ast.AST
+        self, position: Position, head: str, bound: str, rewrite: Rewrite, binder: Union[ast.Import, ast.ImportFrom]
     ) -> Optional[str]:
         where = self.columns.of(binder)
         plain = isinstance(binder, ast.Import) and bound == head

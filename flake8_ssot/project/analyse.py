@@ -1,32 +1,31 @@
-"""One file, start to finish: read, decode, prefilter, parse, check, and collect the facts.
+"""One decoded file, start to finish: prefilter, parse, check, and collect the facts.
 
 The same steps as the plugin, with the same :class:`~flake8_ssot.engine.Engine`: the decoded text
 goes through ``engine.select`` first and is parsed only when some rule could report in it.
-A file that cannot be read, decoded or parsed yields one SOT901 finding; nothing here raises.
+Reading and decoding are :mod:`flake8_ssot.project.source`'s.  A file that cannot be read, decoded
+or parsed yields one SOT901 finding (:func:`not_analysed`); nothing here raises.
 """
 
 from __future__ import annotations
 
 import ast
-import io
-import os
-import re
-import stat
-import tokenize
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from flake8_ssot.project.facts import Facts, collect_facts
 from flake8_ssot.project.noqa import Noqa
+from flake8_ssot.project.source import line_text, split_lines
+from flake8_ssot.codes import FILE_NOT_ANALYSED, INTERNAL_ERROR
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
 from flake8_ssot.resolution import dependencies_of
 
-NOT_ANALYSED = "SOT901"
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+NOT_ANALYSED = FILE_NOT_ANALYSED
+# The codes this module reports itself (the engine reports the rules' codes).
+CODES = frozenset({FILE_NOT_ANALYSED, INTERNAL_ERROR})
 
 
 @dataclass(frozen=True)
@@ -47,75 +46,8 @@ class FileResult:
     cache_misses: int = 0
 
 
-class Unreadable(Exception):
-    """The file's bytes or text could not be had; the message says why, ``line`` where."""
-
-    def __init__(self, reason: str, line: int = 1) -> None:
-        super().__init__(reason)
-        self.line = line
-
-
 def not_analysed(reason: str, line: int = 1, col: int = 0) -> Finding:
     return Finding(line, col, NOT_ANALYSED, f"file could not be analysed: {reason}; it was not checked")
-
-
-def read_bytes(path: str) -> bytes:
-    """The file's bytes, refusing anything that is not a regular file before opening it."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        raise Unreadable(f"cannot read it ({error.strerror or error})") from None
-    if not stat.S_ISREG(mode):
-        raise Unreadable(f"not a regular file ({_kind(mode)})")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        raise Unreadable(f"cannot read it ({error.strerror or error})") from None
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):  # replaced between stat and open
-            raise Unreadable(f"not a regular file ({_kind(mode)})")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError as error:
-        raise Unreadable(f"cannot read it ({error.strerror or error})") from None
-    finally:
-        os.close(descriptor)
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a directory that could not be listed"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a file"
-
-
-def decode(data: bytes) -> str:
-    """The text as Python reads it: BOM, then PEP 263 coding cookie, else UTF-8."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:  # unknown encoding, BOM contradicting the cookie
-        if not error.msg.startswith("invalid or missing encoding declaration"):
-            raise Unreadable(f"cannot decode it ({error.msg})") from None
-        encoding = "utf-8"  # no cookie, and line 1 or 2 is not UTF-8: name the byte below
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        bad = data[error.start : error.start + 1].hex()
-        raise Unreadable(f"cannot decode it as {error.encoding} (byte 0x{bad} on line {line})", line) from None
-
-
-def split_lines(text: str) -> List[str]:
-    """Physical lines as the parser and flake8 count them (only CR, LF and CRLF end a line)."""
-    return _NEWLINE.split(text)
 
 
 def parse(text: str, path: str) -> ast.AST:
@@ -193,8 +125,6 @@ def analyse_text(
 
 
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:
-    from flake8_ssot.project.baseline import line_text
-
     return [Located(finding, line_text(lines, finding.line)) for finding in sorted(findings)]
 
 

@@ -3,8 +3,9 @@
 A finding is fingerprinted by its code, its file (relative to the baseline file's directory), the
 text of its own source line with whitespace collapsed, and an occurrence index among the findings
 of that file with the same code and line text.  Line numbers are not part of it, so edits that
-only shift lines keep every entry.  The flake8 plugin and the command line both use
-:func:`fingerprints`, so a baseline written by one is honoured by the other.
+only shift lines keep every entry.  The flake8 plugin (:func:`unaccepted`) and the command
+line (:mod:`flake8_ssot.project.report`) both filter with :meth:`Baseline.partition`, so a
+baseline written by one is honoured by the other.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple, TypeVar
 
+from flake8_ssot.project.analyse import locate
 from flake8_ssot.project.atomic import write_atomically
-from flake8_ssot.cli.discovery import printable
+from flake8_ssot.project.paths import printable
+from flake8_ssot.codes import FILE_NOT_ANALYSED, INTERNAL_ERROR
 from flake8_ssot.config.problems import display_path
 from flake8_ssot.findings import Finding
 
 DEFAULT_NAME = ".flake8-ssot-baseline.json"
 FORMAT_VERSION = 1
-NEVER_BASELINED = "SOT9"  # internal errors and unanalysed files are always reported
+# Internal errors and unanalysed files are always reported.
+NEVER_BASELINED = frozenset({INTERNAL_ERROR, FILE_NOT_ANALYSED})
 
 
 class BaselineError(Exception):
@@ -41,13 +45,6 @@ def relative_key(path: str, base_dir: str) -> str:
     except ValueError:  # another drive on Windows
         relative = absolute
     return printable(relative.replace(os.sep, "/"))
-
-
-def line_text(lines: Sequence[str], number: int) -> str:
-    """The text of 1-based line ``number`` (empty when out of range), without its newline."""
-    if 1 <= number <= len(lines):
-        return lines[number - 1].rstrip("\r\n")
-    return ""
 
 
 @dataclass(frozen=True, order=True)
@@ -85,7 +82,20 @@ def digest(fingerprint: Fingerprint) -> str:
 
 
 def baselinable(code: str) -> bool:
-    return not code.startswith(NEVER_BASELINED)
+    return code not in NEVER_BASELINED
+
+
+class _HasSource(Protocol):
+    """A finding with the text of its source line (:class:`~flake8_ssot.project.analyse.Located`, a report item)."""
+
+    @property
+    def finding(self) -> Finding: ...
+
+    @property
+    def source(self) -> str: ...
+
+
+_Sourced = TypeVar("_Sourced", bound=_HasSource)
 
 
 class Baseline:
@@ -101,6 +111,22 @@ class Baseline:
 
     def accepts(self, fingerprint: Fingerprint) -> bool:
         return fingerprint in self.entries and baselinable(fingerprint.code)
+
+    def partition(self, path: str, items: Sequence[_Sourced]) -> Tuple[List[_Sourced], List[Fingerprint]]:
+        """The items of file ``path`` this baseline does not accept, and the entries that accepted the rest.
+
+        ``items`` (anything with a ``finding`` and its ``source`` line) must be the file's whole
+        list, sorted by finding, as for :func:`fingerprints`; the kept ones keep their order.
+        """
+        kept: List[_Sourced] = []
+        accepted: List[Fingerprint] = []
+        prints = fingerprints(self.key(path), [(item.finding, item.source) for item in items])
+        for item, fingerprint in zip(items, prints):
+            if self.accepts(fingerprint):
+                accepted.append(fingerprint)
+            else:
+                kept.append(item)
+        return kept, accepted
 
     @classmethod
     def load(cls, path: str) -> "Baseline":
@@ -137,11 +163,13 @@ def _entries(data: object) -> Optional[Dict[Fingerprint, str]]:
             return None
         path, code, source = item.get("path"), item.get("code"), item.get("source")
         occurrence, message = item.get("occurrence", 0), item.get("message", "")
-        if not all(isinstance(value, str) for value in (path, code, source, message)):
+        if not (
+            isinstance(path, str) and isinstance(code, str) and isinstance(source, str) and isinstance(message, str)
+        ):
             return None
         if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 0:
             return None
-        entries[Fingerprint(path, code, source, occurrence)] = message  # type: ignore[arg-type]
+        entries[Fingerprint(path, code, source, occurrence)] = message
     return entries
 
 
@@ -185,6 +213,5 @@ def save(path: str, entries: Iterable[Tuple[Fingerprint, str]]) -> int:
 
 def unaccepted(baseline: Baseline, filename: str, findings: Sequence[Finding], lines: Sequence[str]) -> List[Finding]:
     """The findings of one file that ``baseline`` does not accept (the plugin's filter)."""
-    ordered = sorted(findings)
-    prints = fingerprints(baseline.key(filename), [(finding, line_text(lines, finding.line)) for finding in ordered])
-    return [finding for finding, fingerprint in zip(ordered, prints) if not baseline.accepts(fingerprint)]
+    kept, _ = baseline.partition(filename, locate(findings, lines))
+    return [item.finding for item in kept]

@@ -14,10 +14,12 @@ from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
 
 from flake8_ssot.project.analyse import Located
 from flake8_ssot.project.facts import Facts
+from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 
-CODE = "SOT303"
+CODE = DUPLICATE_CLASS_DEFINITION
+CODES = frozenset({CODE})  # what this module reports
 _TEST_DIRECTORIES = {"tests", "test"}
 _MAX_NAMED = 5
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.project.noqa import Noqa
+from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
 
@@ -96,6 +97,6 @@ def collect_facts(
         for node in _module_level(tree.body):
             if isinstance(node, ast.ClassDef):
                 source = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-                noqa = comments is not None and comments.suppresses(node.lineno, "SOT303")
+                noqa = comments is not None and comments.suppresses(node.lineno, DUPLICATE_CLASS_DEFINITION)
                 classes.append(ClassDefinition(node.name, node.lineno, node.col_offset, source, noqa))
     return Facts(identity.name, tuple(classes), _imports(tree, identity))

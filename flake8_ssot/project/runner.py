@@ -21,14 +21,11 @@ from flake8_ssot.project.analyse import (
     FileResult,
     NOT_ANALYSED,
     Located,
-    Unreadable,
     analyse_text,
-    decode,
     locate,
     not_analysed,
-    read_bytes,
-    split_lines,
 )
+from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.project.cache import Cache, code_digest, entry_key
 from flake8_ssot.project.facts import Facts
 from flake8_ssot.engine import Engine

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.names import is_dotted_name, is_identifier
 from flake8_ssot.resolution.model import ModuleSummary
@@ -156,18 +156,18 @@ class Validator:
         self._located: Dict[Tuple[Tuple[str, ...], str], Optional[List[object]]] = {}
         self._modules: Dict[Tuple[str, str, bool], str] = {}
 
-    def still_valid(self, recorded: object) -> bool:
+    def still_valid(self, recorded: Any) -> bool:
         """True when every lookup in ``recorded`` (``Reads.to_json()``) finds the same file and every
         module read has the same fingerprint; False for anything else, malformed included."""
         try:
-            roots = tuple(recorded["roots"])  # type: ignore[index]
-            for dotted, found in recorded["located"].items():  # type: ignore[index]
+            roots = tuple(recorded["roots"])
+            for dotted, found in recorded["located"].items():
                 key = (roots, dotted)
                 if key not in self._located:
                     self._located[key] = _location_json(find_module(roots, dotted))
                 if self._located[key] != found:
                     return False
-            for path, (name, package, stamp, digest) in recorded["modules"].items():  # type: ignore[index]
+            for path, (name, package, stamp, digest) in recorded["modules"].items():
                 if _stamp(path) == tuple(stamp):
                     continue
                 if self._fingerprint(path, name, bool(package)) != digest:

@@ -10,10 +10,10 @@ flake8 handed over, so an editor buffer is analysed as it is, not as saved.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple, Type
+from typing import Dict, List, Optional, Set, Tuple, Type, Union
 
 # The engine's iterative walk (no recursion, about half the cost of ast.walk).
-from flake8_ssot.checking.collect import collect_nodes
+from flake8_ssot.checking.collect import collect_nodes, nodes_of
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.resolution.model import (
     ABSENT,
@@ -110,26 +110,28 @@ class LocalScope:
 
     def _read(self, tree: ast.AST) -> None:
         nodes = collect_nodes(tree, _BINDING_TYPES)
-        for node in nodes[ast.Import]:
-            assert isinstance(node, ast.Import)
+        for node in nodes_of(nodes, ast.Import):
             for alias in node.names:
                 if alias.asname:
                     self._bind(alias.asname, ModuleImport(alias.name))
                 else:
                     head = alias.name.partition(".")[0]
                     self._bind(head, ModuleImport(head))
-        for node in nodes[ast.ImportFrom]:
-            assert isinstance(node, ast.ImportFrom)
-            base = import_target(node, self.identity)
-            for alias in node.names:
+        for import_from in nodes_of(nodes, ast.ImportFrom):
+            base = import_target(import_from, self.identity)
+            for alias in import_from.names:
                 if alias.name == "*":
                     self.stars.append(base)
                 else:
                     self._bind(alias.asname or alias.name, FromImport(base, alias.name))
         handled: Set[int] = set()
-        for node in [*nodes[ast.Assign], *nodes[ast.AnnAssign]]:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
-            value = node.value  # type: ignore[attr-defined]
+        assignments: List[Union[ast.Assign, ast.AnnAssign]] = [
+            *nodes_of(nodes, ast.Assign),
+            *nodes_of(nodes, ast.AnnAssign),
+        ]
+        for assignment in assignments:
+            targets = assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
+            value = assignment.value
             for target in targets:
                 if isinstance(target, ast.Name):
                     handled.add(id(target))
@@ -137,30 +139,36 @@ class LocalScope:
                         continue  # an annotation binds nothing
                     dotted = dotted_text(value)
                     self._bind(target.id, Alias(dotted) if dotted else Definition(VALUE))
-        for node in nodes[ast.ClassDef]:
-            assert isinstance(node, ast.ClassDef)
-            self._bind(node.name, ClassDefinition(class_info(node, self.module)))
-        for node in [*nodes[ast.FunctionDef], *nodes[ast.AsyncFunctionDef]]:
-            self._bind(node.name, Definition(FUNCTION))  # type: ignore[attr-defined]
-        for node in nodes[ast.arg]:
-            self._bind(node.arg, OPAQUE)  # type: ignore[attr-defined]
-        for node in nodes[ast.Name]:
-            assert isinstance(node, ast.Name)
-            if isinstance(node.ctx, ast.Load):
-                self.used.add(node.id)
-            elif id(node) not in handled:
-                self._bind(node.id, OPAQUE)
-        for node in nodes[ast.ExceptHandler]:
-            if node.name:  # type: ignore[attr-defined]
-                self._bind(node.name, OPAQUE)  # type: ignore[attr-defined]
-        for node in [*nodes[ast.Global], *nodes[ast.Nonlocal]]:
-            for name in node.names:  # type: ignore[attr-defined]
+        for class_node in nodes_of(nodes, ast.ClassDef):
+            self._bind(class_node.name, ClassDefinition(class_info(class_node, self.module)))
+        functions: List[Union[ast.FunctionDef, ast.AsyncFunctionDef]] = [
+            *nodes_of(nodes, ast.FunctionDef),
+            *nodes_of(nodes, ast.AsyncFunctionDef),
+        ]
+        for function in functions:
+            self._bind(function.name, Definition(FUNCTION))
+        for arg in nodes_of(nodes, ast.arg):
+            self._bind(arg.arg, OPAQUE)
+        for name_node in nodes_of(nodes, ast.Name):
+            if isinstance(name_node.ctx, ast.Load):
+                self.used.add(name_node.id)
+            elif id(name_node) not in handled:
+                self._bind(name_node.id, OPAQUE)
+        for handler in nodes_of(nodes, ast.ExceptHandler):
+            if handler.name:
+                self._bind(handler.name, OPAQUE)
+        declarations: List[Union[ast.Global, ast.Nonlocal]] = [
+            *nodes_of(nodes, ast.Global),
+            *nodes_of(nodes, ast.Nonlocal),
+        ]
+        for declaration in declarations:
+            for name in declaration.names:
                 self._bind(name, OPAQUE)
         for node_type in _MATCH_TYPES:
-            for node in nodes[node_type]:
-                name = getattr(node, "name", None) or getattr(node, "rest", None)
-                if name:
-                    self._bind(name, OPAQUE)
+            for pattern in nodes[node_type]:
+                captured = getattr(pattern, "name", None) or getattr(pattern, "rest", None)
+                if captured:
+                    self._bind(captured, OPAQUE)
 
     def lookup(self, name: str) -> Outcome:
         """What ``name`` stands for throughout this file."""

@@ -48,7 +48,6 @@ def check_attributes(context: FileContext) -> Iterator[Finding]:
     for node in context.nodes(ast.Attribute):
         if id(node) in inner:
             continue
-        assert isinstance(node, ast.Attribute)
         parts = dotted_parts(node, inner)
         if parts is None:
             continue
@@ -57,7 +56,9 @@ def check_attributes(context: FileContext) -> Iterator[Finding]:
         for bound in sorted(bindings.targets(parts[0])):
             tail = _reached(context, ".".join([bound, *rest]), bound)
             if tail is not None:
-                yield Finding(node.lineno, node.col_offset, "SOT104", f"attribute chain '{written}' {tail}")
+                yield Finding(
+                    node.lineno, node.col_offset, FORBIDDEN_ATTRIBUTE_REFERENCE, f"attribute chain '{written}' {tail}"
+                )
                 break
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set
+from typing import Iterator, List, Optional, Set, Union
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.codes import CANONICAL_CLASS_REDEFINED, CANONICAL_NAME_REBOUND
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import CanonicalClass, Registry
-from flake8_ssot.syntax import dotted_text, import_target
+from flake8_ssot.syntax import bound_name_nodes, dotted_text, import_target
 
 
 def _entry(context: FileContext, name: str) -> Optional[CanonicalClass]:
@@ -20,11 +20,11 @@ def _entry(context: FileContext, name: str) -> Optional[CanonicalClass]:
     return entry
 
 
-def _rebound(node: ast.AST, entry: CanonicalClass, what: str) -> Finding:
+def _rebound(node: Union[ast.stmt, ast.expr], entry: CanonicalClass, what: str) -> Finding:
     return Finding(
-        node.lineno,  # type: ignore[attr-defined]
-        node.col_offset,  # type: ignore[attr-defined]
-        "SOT302",
+        node.lineno,
+        node.col_offset,
+        CANONICAL_NAME_REBOUND,
         f"'{entry.name}' is bound to {what} outside its canonical module '{entry.module}'; "
         f"import the canonical class from there{entry.explain()}",
     )
@@ -40,56 +40,43 @@ def _describe(value: ast.AST) -> str:
     return "another value"
 
 
-def _target_names(target: ast.AST) -> Iterator[ast.Name]:
-    pending = [target]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Name):
-            yield node
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            pending.extend(node.elts)
-        elif isinstance(node, ast.Starred):
-            pending.append(node.value)
-
-
 def check_canonical(context: FileContext) -> Iterator[Finding]:
     findings: List[Finding] = []
-    for node in context.nodes(ast.ClassDef):
-        assert isinstance(node, ast.ClassDef)
-        entry = _entry(context, node.name)
+    for class_node in context.nodes(ast.ClassDef):
+        entry = _entry(context, class_node.name)
         if entry is not None:
             findings.append(
                 Finding(
-                    node.lineno,
-                    node.col_offset,
-                    "SOT301",
-                    f"class '{node.name}' is defined outside its canonical module "
+                    class_node.lineno,
+                    class_node.col_offset,
+                    CANONICAL_CLASS_REDEFINED,
+                    f"class '{class_node.name}' is defined outside its canonical module "
                     f"'{entry.module}'; import it from there{entry.explain()}",
                 )
             )
-    for node in context.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-        entry = _entry(context, node.name)  # type: ignore[attr-defined]
+    for function in context.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        entry = _entry(context, function.name)
         if entry is not None:
-            findings.append(_rebound(node, entry, "a function"))
-    for node in context.nodes(ast.Import, ast.ImportFrom):
-        for alias in node.names:  # type: ignore[attr-defined]
+            findings.append(_rebound(function, entry, "a function"))
+    for statement in context.nodes(ast.Import, ast.ImportFrom):
+        for alias in statement.names:
             if not alias.asname:
                 continue
             entry = _entry(context, alias.asname)
             if entry is None:
                 continue
-            if isinstance(node, ast.Import):
-                findings.append(_rebound(node, entry, f"module '{alias.name}'"))
-            elif isinstance(node, ast.ImportFrom) and alias.name != alias.asname:
-                base = import_target(node, context.identity) or "." * node.level
-                findings.append(_rebound(node, entry, f"'{base}.{alias.name}'"))
-    for node in context.nodes(ast.Assign, ast.AnnAssign):
-        value = getattr(node, "value", None)
+            if isinstance(statement, ast.Import):
+                findings.append(_rebound(statement, entry, f"module '{alias.name}'"))
+            elif alias.name != alias.asname:
+                base = import_target(statement, context.identity) or "." * statement.level
+                findings.append(_rebound(statement, entry, f"'{base}.{alias.name}'"))
+    for assignment in context.nodes(ast.Assign, ast.AnnAssign):
+        value = assignment.value
         if value is None:
             continue
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+        targets = assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
         for target in targets:
-            for name in _target_names(target):
+            for name in bound_name_nodes(target):
                 entry = _entry(context, name.id)
                 if entry is None:
                     continue
@@ -117,5 +104,5 @@ RULE = Rule(
     check=check_canonical,
     active=lambda registry: bool(registry.canonical_classes),
     words=_words,
-    codes=(CANONICAL_CLASS_REDEFINED, CANONICAL_NAME_REBOUND,),
+    codes=(CANONICAL_CLASS_REDEFINED, CANONICAL_NAME_REBOUND),
 )

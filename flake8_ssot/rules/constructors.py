@@ -80,7 +80,7 @@ def _definition_findings(
                     yield Finding(
                         arg.lineno,
                         arg.col_offset,
-                        "SOT201",
+                        LEGACY_PARAMETER_DEFINITION,
                         f"'{node.name}.__init__' takes legacy parameter '{arg.arg}'; "
                         + _instead(context, node.name, arg.arg, entry),
                     )
@@ -92,7 +92,7 @@ def _definition_findings(
                     yield Finding(
                         item.lineno,
                         item.col_offset,
-                        "SOT201",
+                        LEGACY_PARAMETER_DEFINITION,
                         f"'{node.name}' declares legacy field '{item.target.id}', a parameter of "
                         "its generated __init__; " + _instead(context, node.name, item.target.id, entry),
                     )
@@ -114,7 +114,7 @@ def _call_findings(
         yield Finding(
             arg.lineno,
             arg.col_offset,
-            "SOT202",
+            LEGACY_PARAMETER_CALL,
             f"'{shown}' passes '{written}' as legacy parameter '{passed}'; "
             + _instead(context, class_name, passed, legacy[passed]),
         )
@@ -124,7 +124,7 @@ def _call_findings(
                 yield Finding(
                     keyword.lineno,
                     keyword.col_offset,
-                    "SOT202",
+                    LEGACY_PARAMETER_CALL,
                     f"'{shown}' passes legacy parameter '{keyword.arg}'; "
                     + _instead(context, class_name, keyword.arg, legacy[keyword.arg]),
                 )
@@ -136,7 +136,7 @@ def _call_findings(
                     yield Finding(
                         key.lineno,
                         key.col_offset,
-                        "SOT202",
+                        LEGACY_PARAMETER_CALL,
                         f"'{shown}' passes legacy parameter '{name}'; "
                         + _instead(context, class_name, name, legacy[name]),
                     )
@@ -149,13 +149,11 @@ def _exempt(context: FileContext, legacy: Dict[str, LegacyParameters]) -> Dict[s
 def check_constructors(context: FileContext) -> Iterator[Finding]:
     registry = context.registry
     findings: List[Finding] = []
-    for node in context.nodes(ast.ClassDef):
-        assert isinstance(node, ast.ClassDef)
-        legacy = _exempt(context, registry.legacy_parameters_for(node.name))
+    for class_node in context.nodes(ast.ClassDef):
+        legacy = _exempt(context, registry.legacy_parameters_for(class_node.name))
         if legacy:
-            findings.extend(_definition_findings(context, node, legacy))
+            findings.extend(_definition_findings(context, class_node, legacy))
     for node in context.nodes(ast.Call):
-        assert isinstance(node, ast.Call)
         callee = dotted_text(node.func)
         if callee is None:
             continue
@@ -201,5 +199,5 @@ RULE = Rule(
     check=check_constructors,
     active=lambda registry: bool(registry.legacy_parameters),
     words=_words,
-    codes=(LEGACY_PARAMETER_DEFINITION, LEGACY_PARAMETER_CALL,),
+    codes=(LEGACY_PARAMETER_DEFINITION, LEGACY_PARAMETER_CALL),
 )

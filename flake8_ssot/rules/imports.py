@@ -25,35 +25,37 @@ def module_phrase(imported: str, entry: ForbiddenModule, matched: str) -> str:
     return phrase
 
 
-def module_finding(node: ast.AST, code: str, what: str, imported: str, entry: ForbiddenModule, matched: str) -> Finding:
+def module_finding(
+    node: ast.stmt, code: str, what: str, imported: str, entry: ForbiddenModule, matched: str
+) -> Finding:
     return Finding(
-        node.lineno,  # type: ignore[attr-defined]
-        node.col_offset,  # type: ignore[attr-defined]
+        node.lineno,
+        node.col_offset,
         code,
         f"{what} {module_phrase(imported, entry, matched)}; {entry.advice()}",
     )
 
 
-def name_finding(node: ast.AST, code: str, what: str, entry: ForbiddenName) -> Finding:
+def name_finding(node: ast.stmt, code: str, what: str, entry: ForbiddenName) -> Finding:
     return Finding(
-        node.lineno,  # type: ignore[attr-defined]
-        node.col_offset,  # type: ignore[attr-defined]
+        node.lineno,
+        node.col_offset,
         code,
         f"{what} legacy name '{entry.name}'; {entry.advice()}",
     )
 
 
-def _check_dotted(context: FileContext, node: ast.AST, dotted: str) -> Optional[Finding]:
+def _check_dotted(context: FileContext, node: ast.stmt, dotted: str) -> Optional[Finding]:
     registry = context.registry
     hit = registry.forbidden_module_for(dotted)
     if hit is not None:
         entry, matched = hit
         if not entry.exempts(context.identity):
-            return module_finding(node, "SOT101", "import of", dotted, entry, matched)
+            return module_finding(node, FORBIDDEN_MODULE_IMPORT, "import of", dotted, entry, matched)
         return None
     name = registry.forbidden_name_for(dotted)
     if name is not None and not name.exempts(context.identity):
-        return name_finding(node, "SOT102", "import of", name)
+        return name_finding(node, FORBIDDEN_NAME_IMPORT, "import of", name)
     return None
 
 
@@ -70,7 +72,6 @@ def check_imports(context: FileContext) -> Iterator[Finding]:
                 if finding is not None:
                     yield finding
             continue
-        assert isinstance(node, ast.ImportFrom)
         base = import_target(node, context.identity)
         if base is None:
             continue
@@ -78,7 +79,7 @@ def check_imports(context: FileContext) -> Iterator[Finding]:
         if hit is not None:
             entry, matched = hit
             if not entry.exempts(context.identity):
-                yield module_finding(node, "SOT101", "import from", base, entry, matched)
+                yield module_finding(node, FORBIDDEN_MODULE_IMPORT, "import from", base, entry, matched)
             continue
         findings: List[Finding] = []
         for alias in node.names:
@@ -97,7 +98,7 @@ def _star_findings(context: FileContext, node: ast.ImportFrom, base: str, used: 
     """``from a.mod import *`` brings a forbidden ``a.mod.Name`` in when the file uses ``Name``."""
     for entry in context.registry.forbidden_names:
         if entry.module == base and entry.attribute in used and not entry.exempts(context.identity):
-            yield name_finding(node, "SOT102", f"star import of '{base}' brings in", entry)
+            yield name_finding(node, FORBIDDEN_NAME_IMPORT, f"star import of '{base}' brings in", entry)
 
 
 def name_words(registry: Registry) -> List[Word]:
@@ -131,5 +132,5 @@ RULE = Rule(
     check=check_imports,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
-    codes=(FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT,),
+    codes=(FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT),
 )

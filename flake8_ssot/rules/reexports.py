@@ -54,7 +54,9 @@ def _textual(registry: Registry, dotted: str) -> bool:
     return registry.forbidden_module_for(dotted) is not None or registry.forbidden_name_for(dotted) is not None
 
 
-_BINDING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_BINDING_STATEMENTS = (*_ASSIGNMENTS, *_DEFINITIONS)
 
 
 def _chain(node: ast.Attribute, inner: Set[int]) -> Optional[str]:
@@ -77,11 +79,10 @@ class _Check:
         """Names some statement binds other than an import: a chain through them is not followed."""
         if self._assigned is None:
             names: Set[str] = set()
-            for node in self.context.nodes(*_BINDING_STATEMENTS):
-                if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                    names.add(node.name)
-                    continue
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+            for definition in self.context.nodes(*_DEFINITIONS):
+                names.add(definition.name)
+            for assignment in self.context.nodes(*_ASSIGNMENTS):
+                targets = assignment.targets if isinstance(assignment, ast.Assign) else [assignment.target]
                 for target in targets:
                     names.update(bound_names(target))
             self._assigned = names
@@ -90,14 +91,12 @@ class _Check:
     def imports(self) -> List[Tuple[ast.ImportFrom, str]]:
         """Report ``from base import name``; return the star imports for later."""
         stars: List[Tuple[ast.ImportFrom, str]] = []
-        for node in self.context.nodes(ast.Import):
-            assert isinstance(node, ast.Import)
-            for alias in node.names:
+        for statement in self.context.nodes(ast.Import):
+            for alias in statement.names:
                 bound = alias.name if alias.asname else alias.name.partition(".")[0]
                 if _textual(self.registry, bound):
                     self.reported.add(alias.asname or bound)
         for node in self.context.nodes(ast.ImportFrom):
-            assert isinstance(node, ast.ImportFrom)
             base = import_target(node, self.context.identity)
             if base is None:
                 continue
@@ -122,7 +121,7 @@ class _Check:
                         Finding(
                             node.lineno,
                             node.col_offset,
-                            "SOT105",
+                            FORBIDDEN_REEXPORT,
                             f"'{alias.name}' imported from '{base}' {what}; {advice}",
                         )
                     )
@@ -148,7 +147,7 @@ class _Check:
                         Finding(
                             node.lineno,
                             node.col_offset,
-                            "SOT105",
+                            FORBIDDEN_REEXPORT,
                             f"star import of '{base}' brings in '{name}', which {what}; {advice}",
                         )
                     )
@@ -199,7 +198,6 @@ class _Check:
         """Report base classes written as attribute chains; return those chains' node ids."""
         inner: Set[int] = set()
         for node in self.context.nodes(ast.ClassDef):
-            assert isinstance(node, ast.ClassDef)
             for base in node.bases:
                 expression = base.value if isinstance(base, ast.Subscript) else base
                 if not isinstance(expression, ast.Attribute):
@@ -214,7 +212,7 @@ class _Check:
                         Finding(
                             expression.lineno,
                             expression.col_offset,
-                            "SOT105",
+                            FORBIDDEN_REEXPORT,
                             f"class '{node.name}' inherits from '{text}', which {what}; {advice}",
                         )
                     )
@@ -226,7 +224,6 @@ class _Check:
         for node in self.context.nodes(ast.Attribute):
             if id(node) in inner:
                 continue
-            assert isinstance(node, ast.Attribute)
             text = _chain(node, inner)
             if text is None:
                 continue
@@ -235,7 +232,9 @@ class _Check:
             found = memo[text]
             if found is not None:
                 what, advice = found
-                self.findings.append(Finding(node.lineno, node.col_offset, "SOT105", f"'{text}' {what}; {advice}"))
+                self.findings.append(
+                    Finding(node.lineno, node.col_offset, FORBIDDEN_REEXPORT, f"'{text}' {what}; {advice}")
+                )
 
 
 def check_reexports(context: FileContext) -> Iterator[Finding]:
@@ -297,7 +296,6 @@ def _refine(context: FileContext) -> bool:
             if any(alias.name == "*" or relevance.name(alias.name) for alias in node.names):
                 return True
         else:
-            assert isinstance(node, ast.Import)
             for alias in node.names:
                 parts = alias.name.split(".")
                 if any(relevance.module(".".join(parts[:size])) for size in range(1, len(parts) + 1)):

@@ -19,6 +19,7 @@ import ast
 from typing import Dict, List, Optional, Set
 
 from flake8_ssot.checking.context import FileContext
+from flake8_ssot.codes import LEGACY_PARAMETER_CALL
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import LegacyParameters
 from flake8_ssot.resolution import FileResolution, resolution_of
@@ -39,18 +40,16 @@ class _Statements:
         self.aliases: Dict[str, List[str]] = {}
         self.bound: Set[str] = set()
         for node in context.nodes(ast.Assign, ast.AnnAssign):
-            assert isinstance(node, (ast.Assign, ast.AnnAssign))
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = dotted_text(node.value) if node.value is not None else None
             for target in targets:
                 self.bound.update(bound_names(target))
                 if isinstance(target, ast.Name) and value is not None:
                     self.aliases.setdefault(target.id, []).append(value)
-        for node in context.nodes(*DEFINITIONS):
-            assert isinstance(node, DEFINITIONS)
-            self.bound.add(node.name)
+        for definition in context.nodes(*DEFINITIONS):
+            self.bound.add(definition.name)
         imports = context.nodes(ast.Import, ast.ImportFrom)
-        self.star = any(alias.name == "*" for node in imports for alias in node.names)  # type: ignore[attr-defined]
+        self.star = any(alias.name == "*" for node in imports for alias in node.names)
         self.imports = Bindings(imports, context.identity)
 
 
@@ -164,7 +163,7 @@ def resolved_call_findings(
             Finding(
                 argument.lineno,
                 argument.col_offset,
-                "SOT202",
+                LEGACY_PARAMETER_CALL,
                 f"'{callee}(...)' passes {shown} as legacy parameter '{parameter}' "
                 f"(positional parameter {position + 1} of '{owner.qualified}.__init__'); "
                 + constructors._instead(context, class_name, parameter, entry),

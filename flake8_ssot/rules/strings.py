@@ -60,7 +60,7 @@ def _patch_form(names: Set[str]) -> Optional[str]:
     return None
 
 
-def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.AST]:
+def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]:
     if len(call.args) > position and not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
         return call.args[position]
     for kw in call.keywords:
@@ -76,7 +76,7 @@ def _is_sys_modules(context: FileContext, node: ast.AST) -> bool:
     return text == "sys.modules" or "sys.modules" in context.bindings.qualify(text)
 
 
-def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.AST, str]]:
+def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.expr, str]]:
     """(kind, node, dotted string) for every string target of ``call``."""
     names = _callee_names(context, call.func)
     if not names:
@@ -133,42 +133,44 @@ def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.AS
             yield "sys.modules key", target, constant_string(target) or ""
 
 
-def _finding(context: FileContext, kind: str, node: ast.AST, dotted: str) -> Optional[Finding]:
+def _finding(context: FileContext, kind: str, node: ast.expr, dotted: str) -> Optional[Finding]:
     if not dotted or any(not part for part in dotted.split(".")):
         return None
     registry = context.registry
-    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    line, col = node.lineno, node.col_offset
     hit = registry.forbidden_module_for(dotted)
     if hit is not None:
         entry, matched = hit
         if entry.exempts(context.identity):
             return None
         phrase = module_phrase(matched, entry, matched)
-        return Finding(line, col, "SOT103", f"{kind} '{dotted}' refers to {phrase}; {entry.advice()}")
+        return Finding(line, col, FORBIDDEN_STRING_REFERENCE, f"{kind} '{dotted}' refers to {phrase}; {entry.advice()}")
     name = registry.forbidden_name_for(dotted)
     if name is not None and not name.exempts(context.identity):
-        return Finding(line, col, "SOT103", f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}")
+        return Finding(
+            line,
+            col,
+            FORBIDDEN_STRING_REFERENCE,
+            f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}",
+        )
     return None
 
 
 def check_strings(context: FileContext) -> Iterator[Finding]:
-    candidates: List[Tuple[str, ast.AST, str]] = []
-    for node in context.nodes(ast.Call):
-        assert isinstance(node, ast.Call)
-        candidates.extend(_targets(context, node))
-    for node in context.nodes(ast.Subscript):
-        assert isinstance(node, ast.Subscript)
-        if _is_sys_modules(context, node.value):
-            key = node.slice
+    candidates: List[Tuple[str, ast.expr, str]] = []
+    for call in context.nodes(ast.Call):
+        candidates.extend(_targets(context, call))
+    for subscript in context.nodes(ast.Subscript):
+        if _is_sys_modules(context, subscript.value):
+            key = subscript.slice
             candidates.append(("sys.modules key", key, constant_string(key) or ""))
-    for node in context.nodes(ast.Compare):
-        assert isinstance(node, ast.Compare)
+    for compare in context.nodes(ast.Compare):
         if (
-            len(node.ops) == 1
-            and isinstance(node.ops[0], (ast.In, ast.NotIn))
-            and _is_sys_modules(context, node.comparators[0])
+            len(compare.ops) == 1
+            and isinstance(compare.ops[0], (ast.In, ast.NotIn))
+            and _is_sys_modules(context, compare.comparators[0])
         ):
-            candidates.append(("sys.modules key", node.left, constant_string(node.left) or ""))
+            candidates.append(("sys.modules key", compare.left, constant_string(compare.left) or ""))
     for kind, node, dotted in candidates:
         finding = _finding(context, kind, node, dotted)
         if finding is not None:

@@ -1,22 +1,13 @@
-"""Output formats.  Each writer takes the reported findings, sorted, and a text stream."""
+"""Output formats.  Each writer takes the reported findings, sorted, and a text stream.
+
+The items (:class:`~flake8_ssot.project.report.Reported`) are assembled by :mod:`flake8_ssot.project.report`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Dict, Sequence, TextIO
 
-from flake8_ssot.findings import Finding
-
-
-@dataclass(frozen=True)
-class Reported:
-    """A finding to report: where (the path as discovered), what, its source line and fingerprint."""
-
-    path: str
-    finding: Finding
-    source: str
-    fingerprint: str
-
+from flake8_ssot.project.report import Reported
 
 Writer = Callable[[Sequence[Reported], TextIO], None]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Sequence, TextIO
 
-from flake8_ssot.project.formats import Reported
+from flake8_ssot.project.report import Reported
 
 
 def write(reported: Sequence[Reported], stream: TextIO) -> None:

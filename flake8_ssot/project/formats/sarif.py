@@ -15,7 +15,7 @@ from urllib.parse import quote
 from urllib.request import pathname2url
 
 from flake8_ssot import __version__
-from flake8_ssot.project.formats import Reported
+from flake8_ssot.project.report import Reported
 from flake8_ssot.codes import CODES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

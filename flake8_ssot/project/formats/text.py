@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence, TextIO
 
-from flake8_ssot.project.formats import Reported
+from flake8_ssot.project.report import Reported
 
 
 def line(item: Reported) -> str:
