@@ -118,3 +118,43 @@ def _cheapest_first(alternative: Tuple[Fragment, ...]) -> Tuple[Fragment, ...]:
     """Substrings first, longer (rarer) ones first; then patterns, in the order given."""
     substrings = sorted((fragment for fragment in alternative if isinstance(fragment, str)), key=lambda s: (-len(s), s))
     return (*substrings, *(fragment for fragment in alternative if not isinstance(fragment, str)))
+
+
+# Blanks between the tokens of one logical line: spaces, tabs, form feeds, line continuations.
+_BLANK = r"(?:[ \t\f]|\\(?:\r\n?|\n))"
+_IDENTIFIER = r"[^\W\d]\w*"
+
+
+def _segment(segment: str) -> str:
+    return _IDENTIFIER if segment == "*" else re.escape(segment)
+
+
+def package_import_words(packages: Iterable[Tuple[str, ...]]) -> Tuple["re.Pattern[str]", ...]:
+    """Patterns, one of which a text holds when an import statement in it reads from one of
+    ``packages`` (``from a.b import x``, exactly that package; relatively, ``from .b import x``
+    or ``from .. import x``) or binds the top-level package of one (``import a.c``, which binds
+    ``a``).  Segments may be ``*`` (any identifier).
+
+    Lossless for statements however they are spaced or continued (``from a . b import``, a
+    backslash-newline between tokens); a mention in a comment or string may match too.
+    """
+    paths = sorted({tuple(path) for path in packages if path})
+    if not paths:
+        return ()
+    dotted = [(_BLANK + r"*\." + _BLANK + "*").join(_segment(segment) for segment in path) for path in paths]
+    reads_from = re.compile(r"from" + _BLANK + r"+(?:" + "|".join(dotted) + r")" + _BLANK + r"+import(?!\w)")
+    tops = sorted({_segment(path[0]) for path in paths})
+    # The rest of the statement's logical line (continuations included), then a top-level package
+    # as the head of a dotted name.
+    binds_top = re.compile(
+        r"import(?!\w)(?:[^\r\n\\]|\\(?:\r\n?|\n)|\\[^\r\n])*?(?<![\w.])(?:" + "|".join(tops) + r")(?!\w)"
+    )
+    # A relative import reads from a package whose last segment it spells (``from ..b import x``
+    # reads ``?.b``), or from an ancestor of the file's own package (``from .. import x``), which
+    # the text alone cannot rule out.
+    lasts = sorted({_segment(path[-1]) for path in paths})
+    relative = re.compile(
+        r"from" + _BLANK + r"*(?:\." + _BLANK + r"*)+(?:(?:" + _IDENTIFIER + _BLANK + r"*\." + _BLANK + r"*)*"
+        r"(?:" + "|".join(lasts) + r")" + _BLANK + r"+)?import(?!\w)"
+    )
+    return (reads_from, binds_top, relative)

@@ -111,6 +111,11 @@ class Relevance:
     def name(self, name: str) -> bool:
         return name in self.names or bool(self.registry.legacy_parameters_for(name))
 
+    def packages(self) -> Tuple[Tuple[str, ...], ...]:
+        """Every package :meth:`module` is true for, as segments (``*`` matches any segment)."""
+        found = {segments[:size] for segments, longest in self._containers for size in range(1, longest + 1)}
+        return tuple(sorted(found))
+
     def mentioned_in(self, text: Optional[str]) -> bool:
         """False only when ``text`` certainly names no registry name (None: cannot tell).
 

@@ -17,7 +17,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
-from flake8_ssot.checking.words import RELATIVE_IMPORT, Word, identifier_word
+from flake8_ssot.checking.words import Word, package_import_words
 from flake8_ssot.codes import FORBIDDEN_REEXPORT
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
@@ -264,24 +264,20 @@ def check_reexport_chains(context: FileContext) -> Iterator[Finding]:
 
 
 def _words(registry: Registry) -> Optional[List[Word]]:
-    """What a file needs to contain for SOT105 to follow anything in it.
+    """What a file needs to contain for SOT105 to follow anything in it (what :func:`_refine` and
+    :func:`_refine_chains` look for, in text).
 
-    A followed import, star import or attribute chain starts from an import that either names a
-    registry name, or reads from a package holding a forbidden module or name: absolutely (the
-    text spells the package's first segment as an identifier) or relatively (the text has a
-    relative import).
+    A followed import, star import or attribute chain starts from an import that names a registry
+    name, is relative, or reads from or binds a package holding a forbidden module or name
+    (``from a.b import x`` for ``a.b.legacy``, ``import a.c``, which binds ``a``).  A star import
+    of any other module matters only when the file names a registry name.
     """
     relevance = relevance_for(registry)
     if relevance.words is None:
         return ["import"]  # a legacy-parameters pattern matching any class name
-    words: List[Word] = [RELATIVE_IMPORT, *relevance.words]
-    for module_entry in registry.forbidden_modules:
-        top = module_entry.pattern.segments[0]
-        if top == "*":
-            return ["import"]  # any package may hold it
-        words.append(identifier_word(top))
-    words.extend(identifier_word(name_entry.name.partition(".")[0]) for name_entry in registry.forbidden_names)
-    return words
+    if any(segments[0] == "*" for segments in relevance.packages()):
+        return ["import"]  # any package may hold it
+    return [*relevance.words, *package_import_words(relevance.packages())]
 
 
 def _refine(context: FileContext) -> bool:

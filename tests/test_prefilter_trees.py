@@ -1,0 +1,107 @@
+"""The prefilter keeps its invariant with cross-file resolution on: a file it rules out holds no
+finding.  Proven file by file (findings with the prefilter equal findings with every active rule
+on every file) on a generated application tree and on the standard library with the benchmark's
+registry, and on the exact spellings of the import statements the re-export rule follows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from flake8_ssot.checking.words import package_import_words
+from flake8_ssot.config import ConfigRequest, load_registry
+from flake8_ssot.engine import Engine
+from flake8_ssot.location import identify
+from flake8_ssot.project.analyse import analyse_text
+from flake8_ssot.project.source import Unreadable, decode, read_bytes
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import generate_tree  # noqa: E402
+import run as harness  # noqa: E402
+
+PACKAGES = [("app",), ("app", "services"), ("app", "services", "websocket")]
+
+
+@pytest.mark.parametrize(
+    "text, holds",
+    [
+        ("from app import x\n", True),
+        ("from app.services import x\n", True),
+        ("from app . services \\\n import x\n", True),
+        ("from app.services.websocket import m\n", True),
+        ("from app.accounts import x\n", False),
+        ("from app.accounts.models import Account\n", False),
+        ("from app.services.websocket.message_handler import m\n", False),  # the forbidden module: SOT101's
+        ("import app.accounts.x\n", True),  # binds 'app'
+        ("import os, app\n", True),
+        ("import \\\n  app.x\n", True),
+        ("import os.app\n", False),
+        ("import os\napp = 1\n", False),
+        ("from x import y\n", False),
+        ("from . import x\n", True),  # an ancestor of the file's own package: cannot be ruled out
+        ("from .. import x\n", True),
+        ("from .import x\n", True),
+        ("from .services import x\n", True),
+        ("from ..x.services import y\n", True),
+        ("from . websocket \\\n import m\n", True),
+        ("from ..x.y import z\n", False),
+        ("from .websocketx import m\n", False),
+    ],
+)
+def test_package_import_words_hold_exactly_the_imports_that_can_read_a_package(text, holds):
+    assert any(pattern.search(text) for pattern in package_import_words(PACKAGES)) is holds
+
+
+def _assert_lossless(root: str, paths: List[str]) -> int:
+    registry = load_registry(ConfigRequest(cwd=root))
+    assert registry.resolve
+    engine = Engine(registry)
+    checked = 0
+    for path in paths:
+        try:
+            text = decode(read_bytes(path))
+        except Unreadable:  # the command reports SOT901 before any rule: nothing to compare
+            continue
+        identity = identify(path, registry.source_roots)
+        fast = analyse_text(engine, text, path, identity, prefilter=True)
+        full = analyse_text(engine, text, path, identity, prefilter=False)
+        # A file the prefilter rules out is not parsed, so its syntax errors (SOT901) are not seen.
+        assert sorted(fast.findings) == sorted(f for f in full.findings if f.code != "SOT901" or fast.parsed), path
+        checked += bool(full.findings)
+    return checked
+
+
+@pytest.mark.slow
+def test_prefilter_is_lossless_on_a_generated_application_tree(tmp_path: Path) -> None:
+    tree = generate_tree.generate(str(tmp_path / "tree"), 400, 0)
+    tree.write_config(resolve=True)
+    paths = harness.python_files(str(tmp_path / "tree"))
+    with_findings = _assert_lossless(str(tmp_path / "tree"), paths)
+    assert len(paths) == 400 and with_findings >= 20
+
+
+@pytest.mark.slow
+def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path: Path) -> None:
+    source = sysconfig.get_paths()["stdlib"]
+    root = tmp_path / "stdlib"
+    picked = [
+        path
+        for index, path in enumerate(harness.python_files(source))
+        if os.path.relpath(path, source).split(os.sep)[0] in ("json", "asyncio", "concurrent", "collections")
+        or index % 6 == 0
+    ]
+    for path in picked:
+        target = root / os.path.relpath(path, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    (root / "setup.cfg").write_text("[flake8]\n" + harness.STDLIB_SSOT + "ssot-resolve = true\n", encoding="utf-8")
+    with_findings = _assert_lossless(str(root), harness.python_files(str(root)))
+    assert len(picked) >= 250 and with_findings >= 5
