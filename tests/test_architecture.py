@@ -20,6 +20,7 @@ else:
 ROOT = Path(__file__).parent.parent
 PACKAGE = ROOT / "flake8_ssot"
 PYPROJECT = ROOT / "pyproject.toml"
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _lint_imports(package_parent: Path, config: Path) -> subprocess.CompletedProcess:
@@ -27,9 +28,9 @@ def _lint_imports(package_parent: Path, config: Path) -> subprocess.CompletedPro
     environment = dict(os.environ, PYTHONPATH=str(package_parent))
     code = (
         "import sys; from importlinter.cli import lint_imports; "
-        f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True, no_logo=True))"
+        f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True))"
     )
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=str(package_parent),
         env=environment,
@@ -37,6 +38,10 @@ def _lint_imports(package_parent: Path, config: Path) -> subprocess.CompletedPro
         text=True,
         timeout=300,
     )
+    # Older import-linter releases (the newest one Python 3.9 installs) colour their report even
+    # into a pipe and have no switch for it; the assertions read the words.
+    result.stdout = ANSI_STYLE.sub("", result.stdout)
+    return result
 
 
 def _contracts():
