@@ -20,6 +20,7 @@ from flake8_ssot.codes import (
     CANONICAL_NAME_REBOUND,
     DUPLICATE_CLASS_DEFINITION,
     FILE_NOT_ANALYSED,
+    FORBIDDEN_EMBEDDED_IMPORT,
     INTERNAL_ERROR,
     LEGACY_PARAMETER_CALL,
     LEGACY_PARAMETER_DEFINITION,
@@ -34,6 +35,7 @@ INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
 
 # Why findings of the codes the fixer never rewrites are left alone.
 MANUAL_BY_CODE: Dict[str, str] = {
+    FORBIDDEN_EMBEDDED_IMPORT: "code held in a string is not rewritten; edit the import in the string by hand",
     LEGACY_PARAMETER_DEFINITION: "constructor signatures are not rewritten; remove the legacy parameter by hand",
     LEGACY_PARAMETER_CALL: "constructor calls are not rewritten; stop passing the legacy parameter by hand",
     CANONICAL_CLASS_REDEFINED: "class definitions are not rewritten; remove or rename the second definition",

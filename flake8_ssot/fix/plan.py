@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from flake8_ssot.codes import (
     FORBIDDEN_ATTRIBUTE_REFERENCE,
+    FORBIDDEN_DOTTED_STRING,
     FORBIDDEN_MODULE_IMPORT,
     FORBIDDEN_NAME_IMPORT,
     FORBIDDEN_STRING_REFERENCE,
@@ -29,8 +30,16 @@ from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_pa
 
 Position = Tuple[int, int]
 FIXABLE_CODES = frozenset(
-    {FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT, FORBIDDEN_STRING_REFERENCE, FORBIDDEN_ATTRIBUTE_REFERENCE}
+    {
+        FORBIDDEN_MODULE_IMPORT,
+        FORBIDDEN_NAME_IMPORT,
+        FORBIDDEN_STRING_REFERENCE,
+        FORBIDDEN_ATTRIBUTE_REFERENCE,
+        FORBIDDEN_DOTTED_STRING,
+    }
 )
+# Codes whose finding is at a string naming a forbidden module or name, rewritten alike.
+STRING_CODES = (FORBIDDEN_STRING_REFERENCE, FORBIDDEN_DOTTED_STRING)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -176,8 +185,9 @@ class Planner:
             if (node.lineno, node.col_offset) in statements:
                 self._plan_import(node)
         self._imported = self._imported_modules()
-        if FORBIDDEN_STRING_REFERENCE in wanted:
-            self._plan_strings(wanted[FORBIDDEN_STRING_REFERENCE])
+        strings = {position for code in STRING_CODES for position in wanted.get(code, ())}
+        if strings:
+            self._plan_strings(strings)
         if FORBIDDEN_ATTRIBUTE_REFERENCE in wanted:
             self._plan_chains(wanted[FORBIDDEN_ATTRIBUTE_REFERENCE])
         return self.plan

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set
+from typing import Callable, Iterator, List, Optional, Set, Union
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -63,35 +63,47 @@ def _used_names(tree: ast.AST) -> Set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
-def check_imports(context: FileContext) -> Iterator[Finding]:
-    used: Optional[Set[str]] = None
-    for node in context.nodes(ast.Import, ast.ImportFrom):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                finding = _check_dotted(context, node, alias.name)
-                if finding is not None:
-                    yield finding
-            continue
-        base = import_target(node, context.identity)
-        if base is None:
-            continue
-        hit = context.registry.forbidden_module_for(base)
-        if hit is not None:
-            entry, matched = hit
-            if not entry.exempts(context.identity):
-                yield module_finding(node, FORBIDDEN_MODULE_IMPORT, "import from", base, entry, matched)
-            continue
-        findings: List[Finding] = []
+def statement_findings(
+    context: FileContext, node: Union[ast.Import, ast.ImportFrom], used_names: Callable[[], Set[str]]
+) -> List[Finding]:
+    """The findings for one import statement; ``used_names()`` gives the names the code using it
+    reads (asked only for a star import)."""
+    findings: List[Finding] = []
+    if isinstance(node, ast.Import):
         for alias in node.names:
-            if alias.name == "*":
-                if used is None:
-                    used = _used_names(context.tree)
-                findings.extend(_star_findings(context, node, base, used))
-                continue
-            finding = _check_dotted(context, node, f"{base}.{alias.name}")
+            finding = _check_dotted(context, node, alias.name)
             if finding is not None:
                 findings.append(finding)
-        yield from findings
+        return findings
+    base = import_target(node, context.identity)
+    if base is None:
+        return findings
+    hit = context.registry.forbidden_module_for(base)
+    if hit is not None:
+        entry, matched = hit
+        if not entry.exempts(context.identity):
+            findings.append(module_finding(node, FORBIDDEN_MODULE_IMPORT, "import from", base, entry, matched))
+        return findings
+    for alias in node.names:
+        if alias.name == "*":
+            findings.extend(_star_findings(context, node, base, used_names()))
+            continue
+        finding = _check_dotted(context, node, f"{base}.{alias.name}")
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def check_imports(context: FileContext) -> Iterator[Finding]:
+    used: List[Set[str]] = []
+
+    def used_names() -> Set[str]:
+        if not used:
+            used.append(_used_names(context.tree))
+        return used[0]
+
+    for node in context.nodes(ast.Import, ast.ImportFrom):
+        yield from statement_findings(context, node, used_names)
 
 
 def _star_findings(context: FileContext, node: ast.ImportFrom, base: str, used: Set[str]) -> Iterator[Finding]:

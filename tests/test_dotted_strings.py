@@ -1,0 +1,185 @@
+"""SOT106: a string whose whole value is a forbidden module or name, or lies below one, wherever it
+stands; never a string SOT103 reports, a docstring, a string statement or prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssot_testing import check_source, registry_from_ini
+
+REGISTRY = """\
+[flake8]
+ssot-forbidden-modules =
+    app.services.message_handler = app.handlers ; queue-based
+    app.*.old_routing = app.routing
+    imp = importlib
+    code
+ssot-forbidden-names =
+    app.models.OldThing = app.models.Thing
+ssot-allow =
+    app.services.message_handler = app.compat
+ssot-resolve = false
+"""
+MODULE = "legacy module 'app.services.message_handler'; use 'app.handlers' (queue-based)"
+
+
+@pytest.fixture
+def registry(tmp_path):
+    return registry_from_ini(tmp_path, REGISTRY)
+
+
+def found(source, registry, module="app.consumers"):
+    return [(f.line, f.col, f.code, f.text) for f in check_source(source, registry, module)]
+
+
+def test_module_names_in_a_list_handed_to_an_import_helper(registry):
+    source = """\
+        from test.support import import_helper
+
+        service_modules = [
+            'app.services.message_handler',
+            "app.services.message_handler.sub",
+            "app.handlers",
+        ]
+        for name in service_modules:
+            import_helper.import_module(name)
+        """
+    assert found(source, registry) == [
+        (4, 4, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+        (5, 4, "SOT106", f"string 'app.services.message_handler.sub' refers to {MODULE}"),
+    ]
+
+
+def test_every_form_of_a_whole_value(registry):
+    source = """\
+        handler = "app.services.message_handler.Handler"
+        entry_points = {"queue": "app.services.message_handler:Handler.run"}
+        thing = "app.models.OldThing"
+        below = "app.models.OldThing.save"
+        entry = "app.models:OldThing"
+        routing = "app.chat.old_routing.rules"
+        folded = ("app.services." "message_handler")
+        added = "app.services." + "message_handler"
+        formatted = f"app.services.message_handler"
+        logger = logging.getLogger("app.services.message_handler")
+        """
+    name = "legacy name 'app.models.OldThing'; use 'app.models.Thing'"
+    routing = "legacy module 'app.chat.old_routing' (forbidden as 'app.*.old_routing'); use 'app.routing'"
+    assert found(source, registry) == [
+        (1, 10, "SOT106", f"string 'app.services.message_handler.Handler' refers to {MODULE}"),
+        (2, 25, "SOT106", f"string 'app.services.message_handler:Handler.run' refers to {MODULE}"),
+        (3, 8, "SOT106", f"string 'app.models.OldThing' refers to {name}"),
+        (4, 8, "SOT106", f"string 'app.models.OldThing.save' refers to {name}"),
+        (5, 8, "SOT106", f"string 'app.models:OldThing' refers to {name}"),
+        (6, 10, "SOT106", f"string 'app.chat.old_routing.rules' refers to {routing}"),
+        (7, 10, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+        (8, 8, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+        (9, 12, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+        (10, 27, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+    ]
+
+
+def test_a_string_at_a_known_call_site_is_reported_once_by_sot103(registry):
+    source = """\
+        import importlib
+        import sys
+        from unittest import mock
+
+        mock.patch("app.services.message_handler.Handler")
+        importlib.import_module("app.services." + "message_handler")
+        sys.modules["app.services.message_handler"] = None
+        with mock.patch.dict(sys.modules, {"app.models.OldThing": None}):
+            pass
+        """
+    assert [(line, col, code) for line, col, code, _ in found(source, registry)] == [
+        (5, 11, "SOT103"),
+        (6, 24, "SOT103"),
+        (7, 12, "SOT103"),
+        (8, 35, "SOT103"),
+    ]
+
+
+def test_docstrings_string_statements_prose_and_near_misses_are_not_references(registry):
+    source = '''\
+        """app.services.message_handler"""
+
+
+        class Handler:
+            """app.services.message_handler"""
+
+            def run(self):
+                "app.models.OldThing"
+                "app.services." "message_handler"
+
+
+        "app.services.message_handler"
+        message = "app.services.message_handler is deprecated"
+        path = "app/services/message_handler.py"
+        similar = ["app.services.message_handlers", "app.services", "app.models.OldThings", "app.models"]
+        relative = ".message_handler"
+        data = b"app.services.message_handler"
+        dotted_attribute = f"app.services.message_handler.{name}"
+        percent = "app.services.message_handler.%s" % name
+        '''
+    assert found(source, registry) == []
+
+
+def test_the_legacy_module_itself_and_allowed_modules_are_exempt(registry):
+    source = 'NAME = "app.services.message_handler.Handler"\n'
+    assert found(source, registry, "app.services.message_handler.sub") == []
+    assert found(source, registry, "app.compat") == []
+    assert [f[:3] for f in found(source, registry, "app.other")] == [(1, 7, "SOT106")]
+    name = 'NAME = "app.models.OldThing"\n'
+    assert found(name, registry, "app.models") == []
+
+
+def test_one_segment_counts_only_where_a_module_name_is_expected(registry):
+    source = """\
+        import pytest
+        from test.support import import_helper, warnings_helper
+
+        imp = import_helper.import_module("imp")
+        pytest.importorskip(modname="imp")
+        fresh = import_helper.import_fresh_module("json", blocked=["imp", "sys"])
+        spec = importlib.util.find_spec("code")
+        old = warnings_helper.import_deprecated("code")
+        args = [sys.executable, "-m", "code"]
+        if type(loader).__module__ == "imp":
+            pass
+        if modname in ("imp", "sys"):
+            pass
+        results = {}
+        node = results["imp"]
+        kind = "code"
+        value = getattr(obj, "imp")
+        codes = ["code", "imp"]
+        if name == "imp":
+            pass
+        """
+    assert [f[:3] for f in found(source, registry)] == [
+        (4, 34, "SOT106"),
+        (5, 28, "SOT106"),
+        (6, 59, "SOT106"),
+        (7, 32, "SOT106"),
+        (8, 40, "SOT106"),
+        (9, 30, "SOT106"),
+        (10, 30, "SOT106"),
+        (12, 15, "SOT106"),
+    ]
+    assert found('x = import_helper.import_module("imp")\n', registry)[0][3] == (
+        "string 'imp' refers to legacy module 'imp'; use 'importlib'"
+    )
+
+
+def test_below_a_top_level_module_a_file_extension_makes_a_file_name(registry, tmp_path):
+    source = """\
+        script = "code.py"
+        table = "code.json"
+        module = "code.interact"
+        deep = "code.sub.py"
+        """
+    assert [f[:3] for f in found(source, registry)] == [(3, 9, "SOT106"), (4, 7, "SOT106")]
+    # Not below a top-level module: the extension is part of the forbidden module's own name.
+    (tmp_path / "other").mkdir()
+    extension = registry_from_ini(tmp_path / "other", "[flake8]\nssot-forbidden-modules = app.json\n")
+    assert [f[:3] for f in found('x = "app.json"\n', extension)] == [(1, 4, "SOT106")]
