@@ -206,3 +206,11 @@ def test_warnings_of_the_embedded_code_are_not_printed(tmp_path):
     assert result.stderr == ""
     assert result.stdout == f"consumer.py:1:6: SOT107 {holds('from app.services.message_handler import X', FROM_MODULE)}\n"
     assert result.returncode == 1
+
+
+def test_a_command_longer_than_an_argument_can_be_is_not_read(registry):
+    command = "python -c 'from app.services.message_handler import X'"
+    fits = 'os.system("{}" + "{}")\n'.format(command, " " * (131072 - len(command)))
+    too_long = 'os.system("{}" + "{}")\n'.format(command, " " * (131073 - len(command)))
+    assert [f[:3] for f in found(fits, registry)] == [(1, 10, "SOT107")]
+    assert found(too_long, registry) == []

@@ -7,6 +7,9 @@ prefixes); a test module patching other targets, or a handler taking ``**options
 
 Names: an import of, or chain to, a forbidden ``app.models.OldThing`` spells ``OldThing`` and
 ``models``, or is a relative import; a file that merely mentions another ``OldThing`` is skipped.
+
+Strings anywhere (SOT106) and code in strings (SOT107): the same spellings, and for code, a context
+(``exec``, ``compile``, ``dedent`` or the flag ``-c``, itself spelt in any of those ways).
 """
 
 from __future__ import annotations
@@ -52,6 +55,21 @@ FOUND = {
     "name import": "from app.models import OldThing\n",
     "name chain": "from app import models\nmodels.OldThing()\n",
     "name chain through an alias": "import app.models as m\nm.OldThing()\n",
+    # SOT106: module and name strings anywhere.
+    "module list": 'MODULES = ["app.services.message_handler"]\n',
+    "module list split": 'MODULES = [\n    "app.services.message_"  # the legacy one\n    "handler",\n]\n',
+    "module list escaped": 'MODULES = ["app.services.message_h\\x61ndler"]\n',
+    "entry point": 'EP = {"run": "app.services.message_handler:main"}\n',
+    "escaped dot in a module name": 'X = "app.services\\x2emessage_handler"\n',
+    "name string split": 'X = "app.models:Old" "Thing"\n',
+    # SOT107: imports in code held in strings.
+    "python -c command": 'import os\nos.system("python -c \\"from app.services.message_handler import X\\"")\n',
+    "flag split": 'run([exe, "-" "c", "from app.services.message_handler import X"])\n',
+    "flag escaped": 'run([exe, "\\x2dc", "from app.services.message_handler import X"])\n',
+    "keyword escaped": 'exec("from app.services.message_handler \\x69mport X")\n',
+    "code split": 'exec("from app.services.message_" "handler import X")\n',
+    "dedent through an alias": 'from textwrap import dedent as dd\nx = dd("""\n    from app.models import OldThing\n""")\n',
+    "code bound to a name": 'CODE = "import app.services.message_handler"\nrun([exe, "-c", CODE])\n',
 }
 # Checked as a module of the package app.models: relative imports reach the name.
 FOUND_INSIDE = {
@@ -76,6 +94,12 @@ SKIPPED = {
     "another OldThing": "from app.widgets import OldThing\n\nOldThing()\n",
     "strings with ordinary escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "a\\tb\\n"\n',
     "unrelated hex escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "\\x1b[0m"\n',
+    "a list of other modules": 'MODULES = ["app.services.email", "app.core", "app.services.message"]\n',
+    "a smoke command importing other modules": (
+        "import subprocess, sys\n"
+        'subprocess.run([sys.executable, "-c", "from app.services.email import send; send()"])\n'
+        'exec("import app.core")\n'
+    ),
 }
 
 
@@ -97,7 +121,7 @@ def test_every_folded_spelling_passes_the_prefilter_and_is_reported(registry, na
     passes, fast, full = _both_ways(registry, source)
     assert passes
     assert fast == full
-    assert [f.code for f in full] in (["SOT102"], ["SOT103"], ["SOT104"], ["SOT202"])
+    assert [f.code for f in full] in (["SOT102"], ["SOT103"], ["SOT104"], ["SOT106"], ["SOT107"], ["SOT202"])
 
 
 @pytest.mark.parametrize("name", sorted(FOUND_INSIDE))

@@ -37,6 +37,7 @@ _FLAG = "-c"
 CONTEXT_WORDS: Tuple[Tuple[Fragment, ...], ...] = (("exec",), ("compile",), ("dedent",), *string_words(_FLAG))
 NODE_TYPES = (ast.Call, ast.List, ast.Tuple, *STRING_NODE_TYPES)
 _MAX_CODE = 1 << 20  # characters: larger strings are not read as code
+_MAX_COMMAND = 1 << 17  # characters: Linux passes no longer argument to a program (MAX_ARG_STRLEN)
 _MAX_DEPTH = 3  # code in a command in a command ..., code in code in code
 _QUOTED = 100  # characters of an import quoted in the message
 
@@ -139,7 +140,7 @@ def _parse(code: str) -> Optional[ast.Module]:
 
 def _flag_arguments(command: str) -> List[str]:
     """The words after ``-c`` in ``command``, split as a POSIX shell splits it."""
-    if _FLAG not in command:
+    if _FLAG not in command or len(command) > _MAX_COMMAND:
         return []
     try:
         words = shlex.split(command)
@@ -221,12 +222,18 @@ def check_embedded_imports(context: FileContext) -> Iterator[Finding]:
 
 
 def _words(registry: Registry) -> List[Word]:
-    """A code context (a callee, or the flag spelt in a string) and strings that can hold the
-    keyword and every segment of a forbidden module or name."""
+    """A code context (a callee, or the flag spelt in a string), a string that can hold every
+    segment of a forbidden module or name, and one that can hold the keyword ``import``.
+
+    A reported import's string spells out the keyword and every segment (see ``_statement_words``),
+    so one spelling of each holds; the segments' spellings are SOT106's, looked up once for both.
+    """
+    keyword = string_words("import")
     words: List[Word] = []
     for segments in target_words(registry):
-        for spelt in string_words("import", *segments):
-            words.extend(context + spelt for context in CONTEXT_WORDS)
+        for spelt in string_words(*segments):
+            # Patterns are tried in this order: SOT106's first, known already when it was selected.
+            words.extend(spelt + imported + context for context in CONTEXT_WORDS for imported in keyword)
     return words
 
 
