@@ -3,6 +3,9 @@ stands; never a string SOT103 reports, a docstring, a string statement or prose.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from ssot_testing import check_source, registry_from_ini
@@ -76,6 +79,34 @@ def test_every_form_of_a_whole_value(registry):
         (8, 8, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
         (9, 12, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
         (10, 27, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+    ]
+
+
+def test_entry_point_specifications(registry):
+    source = """\
+        setup(
+            entry_points={
+                "console_scripts": [
+                    "run = app.services.message_handler.cli:main",
+                    "thing=app.models:OldThing.create [extra, other]",
+                    "keep = app.handlers:main",
+                ],
+                "plugins": ["queue = app.services.message_handler"],
+            },
+        )
+        text = "a = app.services.message_handler is gone"
+        pair = "a = b = app.services.message_handler"
+        """
+    assert found(source, registry) == [
+        (4, 12, "SOT106", f"string 'run = app.services.message_handler.cli:main' refers to {MODULE}"),
+        (
+            5,
+            12,
+            "SOT106",
+            "string 'thing=app.models:OldThing.create [extra, other]' refers to legacy name "
+            "'app.models.OldThing'; use 'app.models.Thing'",
+        ),
+        (8, 20, "SOT106", f"string 'queue = app.services.message_handler' refers to {MODULE}"),
     ]
 
 
@@ -183,3 +214,16 @@ def test_below_a_top_level_module_a_file_extension_makes_a_file_name(registry, t
     (tmp_path / "other").mkdir()
     extension = registry_from_ini(tmp_path / "other", "[flake8]\nssot-forbidden-modules = app.json\n")
     assert [f[:3] for f in found('x = "app.json"\n', extension)] == [(1, 4, "SOT106")]
+
+
+def test_the_entry_point_pattern_cannot_backtrack_exponentially():
+    """In a child with a generous timeout: quadratic or worse backtracking on these 200,000
+    character values would take hours, a linear scan takes milliseconds."""
+    hostile = '["a = b" + " " * 200000 + "x", "a =" + " " * 200000, "a = b [" + " " * 200000, "a" * 200000]'
+    script = (
+        "from flake8_ssot.rules.dotted_strings import dotted_value\n"
+        f"values = [dotted_value(text) for text in {hostile}]\n"
+        "print(values[:3], values[3] == 'a' * 200000)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.stdout == "[None, None, None] True\n", result.stderr

@@ -26,6 +26,7 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
+from flake8_ssot.rules.dotted_strings import reference_part
 from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_parts, import_target
 
 Position = Tuple[int, int]
@@ -312,6 +313,11 @@ class Planner:
                 self.plan.strings[position] = (node.value, new)
 
     def _new_string(self, position: Position, value: str) -> Optional[str]:
+        head, reference, tail = reference_part(value)
+        new = self._new_reference(position, reference)
+        return None if new is None else f"{head}{new}{tail}"
+
+    def _new_reference(self, position: Position, value: str) -> Optional[str]:
         if value.startswith("."):
             self.plan.note(position, "a relative module name; edit it by hand")
             return None

@@ -1,8 +1,9 @@
 """SOT106: a string whose whole value is a forbidden module or name, or lies below one.
 
 ``'a.legacy'``, ``'a.legacy.Name'``, ``'a.legacy.sub'`` and the entry-point form
-``'a.legacy:Name'`` (``'a.legacy:Name.attr'``), wherever the string stands: a list of modules a
-test imports one by one, a plugin table, a ``-m`` argument, a logger name.  A string at one of
+``'a.legacy:Name'`` (``'a.legacy:Name.attr'``, and as an entry-point specification
+``'run = a.legacy:main'``), wherever the string stands: a list of modules a test imports one by
+one, a plugin table, a ``-m`` argument, a logger name.  A string at one of
 SOT103's call sites is SOT103's (one finding per string).  Only a whole value counts, so prose
 that mentions a module is never read; docstrings and other string statements are left out.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator, List, Optional, Set
+from typing import Iterator, List, Optional, Set, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -85,11 +86,28 @@ def _after_module_flag(items: List[ast.expr]) -> Iterator[int]:
             yield id(items[index + 1])
 
 
+# An entry-point specification (``console_scripts`` in setup.py): ``name = module:attr [extras]``.
+# Each repetition is followed by a character it cannot match: no backtracking beyond linear.
+_ENTRY_POINT = re.compile(r"(\s*[\w.+-]+\s*=\s*)([^\s=\[\]]+)(\s*(?:\[[\w\s,.-]*\]\s*)?)\Z")
+
+
+def reference_part(value: str) -> Tuple[str, str, str]:
+    """``(head, reference, tail)``: the part of a string's value that may name a module or name,
+    and what stands around it (only in an entry-point specification)."""
+    match = _ENTRY_POINT.match(value)
+    if match is None:
+        return "", value, ""
+    head, reference, tail = match.groups()
+    return head, reference, tail
+
+
 def dotted_value(value: str) -> Optional[str]:
-    """The dotted name a string's whole value is (``a.b:C.d`` is ``a.b.C.d``), else None."""
-    if is_dotted_name(value):
-        return value
-    module, colon, attribute = value.partition(":")
+    """The dotted name a string's whole value is (``a.b:C.d`` is ``a.b.C.d``, and so is
+    ``run = a.b:C.d [extra]``), else None."""
+    reference = reference_part(value)[1]
+    if is_dotted_name(reference):
+        return reference
+    module, colon, attribute = reference.partition(":")
     if colon and is_dotted_name(module) and is_dotted_name(attribute):
         return f"{module}.{attribute}"
     return None
