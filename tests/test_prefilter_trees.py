@@ -143,6 +143,16 @@ def test_prefilter_is_lossless_on_the_standard_library_for_module_names_in_strin
         target = root / os.path.relpath(path, source)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+    # Newer Pythons dropped most of these modules, and their strings with them: one file holds
+    # both forms in every spelling, whatever the version.
+    (root / "string_forms.py").write_text(
+        "MODULES = ['imp', 'optparse', 'distutils.core', 'asy' 'ncore', 'unittest.m\\x6fck:patch']\n"
+        "import_module('imp')\n"
+        "CODE = 'from optparse import OptionParser'\n"
+        "run([exe, '-c', CODE])\n"
+        "os.system(\"python -c 'import xml.etree.cElement''Tree'\")\n",
+        encoding="utf-8",
+    )
     # The string rules read the file alone: resolution off keeps the run short.
     config = "[flake8]\n" + STRING_BANS + "ssot-source-roots = .\nssot-resolve = false\n"
     (root / "setup.cfg").write_text(config, encoding="utf-8")
