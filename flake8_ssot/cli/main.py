@@ -145,7 +145,7 @@ def _results(
 ) -> List[FileResult]:
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
     plan = make_plan(project.registry, cache_dir, findings, facts, noqa=not options.disable_noqa)
-    jobs = options.jobs or default_jobs()
+    jobs = options.jobs or default_jobs(len(files))
     results = check_files(files, plan, jobs)
     if options.verbose:
         parsed = sum(result.parsed for result in results)

@@ -141,9 +141,7 @@ class Relevance:
             return False
         parts = dotted.split(".")
         for segments, longest in self._containers:
-            if len(parts) <= longest and all(
-                want == "*" or want == have for want, have in zip(segments, parts)
-            ):
+            if len(parts) <= longest and all(want == "*" or want == have for want, have in zip(segments, parts)):
                 return True
         return False
 
@@ -265,7 +263,12 @@ def dependencies_of(derived: Dict[str, Any]) -> Optional[Dict[str, object]]:
     return reads.to_json()
 
 
-def dependency_validator() -> Optional[Validator]:
-    """A validator of recorded dependencies sharing this process's digests; None without astroid."""
-    indexes = _shared_indexes()
-    return Validator(indexes.cache) if indexes is not None else None
+def dependency_validator() -> Validator:
+    """A validator of recorded dependencies sharing this process's digests (loaded only when a
+    module changed; without astroid such a dependency is never valid)."""
+
+    def cache() -> Optional[SummaryCache]:
+        indexes = _shared_indexes()
+        return indexes.cache if indexes is not None else None
+
+    return Validator(cache)

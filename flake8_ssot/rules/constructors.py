@@ -12,6 +12,7 @@ import ast
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
+from flake8_ssot.checking.closure import CLOSED
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import Word, string_words
@@ -189,7 +190,8 @@ def _words(registry: Registry) -> Optional[List[Word]]:
         for parameter in entry.parameters:
             words.extend(fragments + ("**",) + alternative for alternative in string_words(parameter)[1:])
         if registry.resolve:  # a resolved call may name no parameter: its class is imported
-            words.append(fragments + ("import",))
+            # (and, with the project's closure known, the file names a class that takes one)
+            words.append(fragments + ("import", CLOSED))
     return words
 
 

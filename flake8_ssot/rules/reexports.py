@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+from flake8_ssot.checking.closure import CLOSED
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import Word, package_import_words
@@ -73,6 +74,13 @@ class _Check:
         self.reported: Set[str] = set()  # local names bound by an import that is itself a finding
         self.findings: List[Finding] = []
         self._assigned: Optional[Set[str]] = None
+        self.closure = context.closure
+
+    def may_carry(self, name: str, module: Optional[str] = None) -> bool:
+        """False only when the project's closure shows that ``name`` (an attribute of ``module``)
+        cannot be legacy: it is none of its names, and ``module`` re-exports no forbidden module
+        by a star import."""
+        return self.closure is None or self.closure.may_carry(name, module)
 
     @property
     def assigned(self) -> Set[str]:
@@ -113,6 +121,8 @@ class _Check:
                     continue
                 if not (self.relevance.name(alias.name) or self.relevance.module(base)):
                     continue
+                if not self.may_carry(alias.name, base):
+                    continue
                 found = verdict(self.context, self.resolution.imported(base, alias.name))
                 if found is not None:
                     self.reported.add(local)
@@ -139,6 +149,8 @@ class _Check:
             base_matters = self.relevance.module(base)
             for name in used:
                 if not (base_matters or self.relevance.name(name)):
+                    continue
+                if not self.may_carry(name, base):
                     continue
                 found = verdict(self.context, self.resolution.star(base, name))
                 if found is not None:
@@ -172,7 +184,9 @@ class _Check:
                 return 0  # SOT101 / SOT104 report what the text names
             prefix = target
             for position, attribute in enumerate(rest, start=1):
-                if self.relevance.module(prefix) or self.relevance.name(attribute):
+                if (self.relevance.module(prefix) or self.relevance.name(attribute)) and self.may_carry(
+                    attribute, prefix
+                ):
                     last = max(last, position)
                 prefix = f"{prefix}.{attribute}"
         return last
@@ -271,13 +285,17 @@ def _words(registry: Registry) -> Optional[List[Word]]:
     name, is relative, or reads from or binds a package holding a forbidden module or name
     (``from a.b import x`` for ``a.b.legacy``, ``import a.c``, which binds ``a``).  A star import
     of any other module matters only when the file names a registry name.
+
+    Besides, with the project's closure known, a followed name is one of its names, or is read
+    through a star carrier the file names (:data:`~flake8_ssot.checking.closure.CLOSED`).
     """
     relevance = relevance_for(registry)
     if relevance.words is None:
-        return ["import"]  # a legacy-parameters pattern matching any class name
+        return [("import", CLOSED)]  # a legacy-parameters pattern matching any class name
     if any(segments[0] == "*" for segments in relevance.packages()):
-        return ["import"]  # any package may hold it
-    return [*relevance.words, *package_import_words(relevance.packages())]
+        return [("import", CLOSED)]  # any package may hold it
+    words: List[Word] = [*relevance.words, *package_import_words(relevance.packages())]
+    return [(*(word if isinstance(word, tuple) else (word,)), CLOSED) for word in words]
 
 
 def _refine(context: FileContext) -> bool:

@@ -25,7 +25,7 @@ from flake8_ssot.registry import LegacyParameters
 from flake8_ssot.resolution import FileResolution, resolution_of
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
-from flake8_ssot.syntax import Bindings, bound_names, dotted_text
+from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_text
 
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_ALIAS_HOPS = 8
@@ -46,8 +46,17 @@ class _Statements:
                 self.bound.update(bound_names(target))
                 if isinstance(target, ast.Name) and value is not None:
                     self.aliases.setdefault(target.id, []).append(value)
+        # Class statements anywhere in the file, by name: their bases (a local subclass of a class
+        # taking a legacy parameter constructs through its ``__init__``).
+        self.classes: Dict[str, List[str]] = {}
         for definition in context.nodes(*DEFINITIONS):
             self.bound.add(definition.name)
+            if isinstance(definition, ast.ClassDef):
+                bases = self.classes.setdefault(definition.name, [])
+                for base in definition.bases:
+                    written = dotted_text(base.value if isinstance(base, ast.Subscript) else base)
+                    if written is not None:
+                        bases.append(written)
         imports = context.nodes(ast.Import, ast.ImportFrom)
         self.star = any(alias.name == "*" for node in imports for alias in node.names)
         self.imports = Bindings(imports, context.identity)
@@ -61,6 +70,29 @@ class _Calls:
         self.resolution = resolution
         self.statements = _Statements(context)
         self.worth: Dict[str, bool] = {}
+
+    def reaches_closure(self, callee: str) -> bool:
+        """With the project's closure known: does any name the callee is spelt with, or that its
+        imports and assignments in this file lead to (without bound), belong to it?  A call can be
+        mapped onto a legacy ``__init__`` only then (the class, or an alias, subclass or re-export
+        of it, is one of the closure's names)."""
+        closure = self.context.closure
+        if closure is None:
+            return True
+        pending = callee.split(".")
+        seen: Set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for target in self.statements.imports.targets(name):
+                pending.extend(target.split("."))
+            for value in self.statements.aliases.get(name, ()):
+                pending.extend(value.split("."))
+            for base in self.statements.classes.get(name, ()):
+                pending.extend(base.split("."))
+        return closure.reaches(seen)
 
     def worth_resolving(self, callee: str) -> bool:
         """The callee's import or assignment names a class matching a legacy-parameters pattern."""
@@ -110,6 +142,23 @@ class _Calls:
         return None
 
 
+def _names_a_legacy_parameter(context: FileContext, node: ast.Call) -> bool:
+    """Whether the call passes something the textual check reads as a legacy parameter (a keyword,
+    a ``**{...}`` key, an argument named like one), for any class."""
+    legacy = context.registry.all_legacy_parameters
+    for argument in node.args:
+        if constructors.argument_name(argument) in legacy:
+            return True
+    for keyword in node.keywords:
+        if keyword.arg is not None:
+            if keyword.arg in legacy:
+                return True
+        elif isinstance(keyword.value, ast.Dict):
+            if any(key is not None and constant_string(key) in legacy for key in keyword.value.keys):
+                return True
+    return False
+
+
 def _calls(context: FileContext, resolution: FileResolution) -> _Calls:
     """One _Calls per checked file, kept with the file's resolution."""
     state = resolution.per_file.get(__name__)
@@ -131,6 +180,8 @@ def resolved_call_findings(
     state = _calls(context, resolution)
     if not textual and not state.worth_resolving(callee):
         return []
+    if not state.reaches_closure(callee) and (textual or not _names_a_legacy_parameter(context, node)):
+        return []  # neither a legacy ``__init__`` to map onto nor a keyword to read by the real class
     target = state.constructed(callee)
     if target is None or target.name is None:
         return []
