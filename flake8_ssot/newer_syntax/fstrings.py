@@ -25,6 +25,7 @@ _OPERATORS = sorted(
     reverse=True,
 )
 _SPACE = re.compile(r"[ \t\f]+")
+_LINE_BREAK = re.compile(r"[\r\n]")
 _NAME = re.compile(r"[^\W\d]\w*")
 _NUMBER = re.compile(r"(?:\d|\.\d)(?:[eE][+-]\d|[\w.])*")
 _CONVERSIONS = frozenset({"s", "r", "a"})
@@ -365,8 +366,8 @@ def _closed(groups: List[Group], current: Optional[Group]) -> Optional[Group]:
 
 
 def _line_end(text: str, index: int) -> int:
-    ends = [position for position in (text.find("\n", index), text.find("\r", index)) if position >= 0]
-    return min(ends) if ends else len(text)
+    found = _LINE_BREAK.search(text, index)
+    return found.start() if found else len(text)
 
 
 def _skip_space(text: str, index: int, comments: Optional[List[Tuple[int, int]]] = None) -> int:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import ast
 import bisect
+import itertools
 import re
 import unicodedata
-from typing import Dict, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 from flake8_ssot.newer_syntax.fstrings import Field, Group, Literal, Part, Scanner, Spec, Unsupported, callable_before
 
@@ -56,10 +57,19 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+        # Per line holding other characters than ASCII: the byte column of each of its characters.
+        self._columns: Dict[int, List[int]] = {}
 
     def at(self, index: int) -> Tuple[int, int]:
         line = bisect.bisect_right(self.starts, index)
-        return line, _width(self.text[self.starts[line - 1] : index])
+        start = self.starts[line - 1]
+        columns = self._columns.get(line)
+        if columns is None:
+            end = self.starts[line] if line < len(self.starts) else len(self.text)
+            if self.text[start:end].isascii():
+                return line, index - start
+            columns = self._columns[line] = [0, *itertools.accumulate(_width(c) for c in self.text[start:end])]
+        return line, columns[index - start]
 
     def index(self, line: int, column: int) -> int:
         start = self.starts[line - 1]
@@ -185,15 +195,18 @@ class _Builder:
     def expression(self, found: Field) -> ast.expr:
         start, end = found.expression
         line, column = self.positions.at(start)
-        source = "\n" * (line - 1) + "(" + " " * (column - 1) + self.mask(start, end, found.groups) + "\n)"
+        # Parsed on its own in parentheses, then moved to where it stands (the parenthesis
+        # stands for the field's '{').
         try:
-            tree = ast.parse(source)
+            tree = ast.parse("(" + self.mask(start, end, found.groups) + "\n)")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             raise Unsupported(f"a replacement field that does not parse ({type(error).__name__})") from None
         if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
             raise Unsupported("a replacement field that is no expression")
         node = tree.body[0].value
-        if (node.lineno, node.col_offset) == (line, 0):
+        unparenthesised = (node.lineno, node.col_offset) == (1, 0)
+        _move(tree, line - 1, column - 1)
+        if unparenthesised:
             # The node begins at the parenthesis added above: a tuple written without one.
             if not isinstance(node, ast.Tuple) or not node.elts:
                 raise Unsupported("a replacement field Python 3.12 does not accept")
@@ -227,6 +240,21 @@ class _Builder:
 
     def _span(self, start: int, end: int) -> Span:
         return self.positions.at(start) + self.positions.at(end)
+
+
+def _move(tree: ast.AST, lines: int, columns: int) -> None:
+    """Every position ``lines`` further down, and ``columns`` further right on line 1."""
+    for node in ast.walk(tree):
+        located: Any = node
+        if not hasattr(located, "lineno"):
+            continue
+        if located.lineno == 1:
+            located.col_offset += columns
+        located.lineno += lines
+        if getattr(located, "end_lineno", None) is not None:
+            if located.end_lineno == 1:
+                located.end_col_offset += columns
+            located.end_lineno += lines
 
 
 def _node_span(node: ast.expr) -> Span:
