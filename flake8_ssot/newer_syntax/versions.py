@@ -9,12 +9,12 @@ Without LibCST, nothing is found.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, List, Optional, Tuple
 
 Version = Tuple[int, int]
@@ -34,7 +34,9 @@ class Construct:
 def constructs(text: str) -> List[Construct]:
     """The constructs of ``text`` newer than Python 3.9, in source order; [] when LibCST is not
     installed or cannot read ``text``."""
-    if importlib.util.find_spec("libcst") is None:
+    try:
+        version("libcst")  # installed? (the distribution's metadata: nothing is imported)
+    except PackageNotFoundError:
         return []
     package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     environment = dict(os.environ)
