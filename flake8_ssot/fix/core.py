@@ -28,6 +28,7 @@ from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding
 from flake8_ssot.fix.plan import FIXABLE_CODES, Columns, Plan, Planner, Position
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.newer_syntax import parse_exactly
 from flake8_ssot.registry import Registry
 
 INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
@@ -111,7 +112,7 @@ def fix_text(
         if not selection:
             return FileFix(path, text, text)
         try:
-            tree = ast.parse(text, filename=path)
+            tree = parse_exactly(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
         findings = engine.check_tree(tree, identity, selection, path)
@@ -121,7 +122,7 @@ def fix_text(
         return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
     if tree is None:
         try:
-            tree = ast.parse(text, filename=path)
+            tree = parse_exactly(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
     assert isinstance(tree, ast.Module)
@@ -158,7 +159,7 @@ def _rewrite(
     if new_text == text:
         return FileFix(path, text, text, manual=_manual(findings, plan, columns))
     try:
-        new_tree = ast.parse(new_text, filename=path)
+        new_tree = parse_exactly(new_text, path)
     except (SyntaxError, ValueError) as error:
         return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
     after = engine.check_tree(new_tree, identity, engine.select(new_text), path)

@@ -23,6 +23,7 @@ from flake8_ssot.engine import Engine
 from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
+from flake8_ssot.newer_syntax import read_newer
 from flake8_ssot.resolution import dependencies_of
 
 NOT_ANALYSED = FILE_NOT_ANALYSED
@@ -71,6 +72,12 @@ def parse(text: str, path: str) -> ast.AST:
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=path)
     except SyntaxError as error:
+        newer = read_newer(text)  # a newer Python's syntax: its tree, or which Python it needs
+        if newer.tree is not None:
+            return newer.tree
+        if newer.needs is not None:
+            raise _ParseFailure(not_analysed(newer.needs.reason, newer.needs.line)) from None
+        error = newer.error or error
         line = error.lineno if isinstance(error.lineno, int) and error.lineno > 0 else 1
         raise _ParseFailure(not_analysed(f"{type(error).__name__}: {error.msg}", line)) from None
     except (ValueError, RecursionError, MemoryError) as error:
