@@ -273,8 +273,6 @@ def _words(registry: Registry) -> Optional[List[Word]]:
     of any other module matters only when the file names a registry name.
     """
     relevance = relevance_for(registry)
-    if relevance.words is None:
-        return ["import"]  # a legacy-parameters pattern matching any class name
     if any(segments[0] == "*" for segments in relevance.packages()):
         return ["import"]  # any package may hold it
     return [*relevance.words, *package_import_words(relevance.packages())]
