@@ -7,11 +7,12 @@ to identifiers, so a registry entry and the identifiers in the analysed code com
 from __future__ import annotations
 
 import fnmatch
+import functools
 import keyword
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 WILDCARD = "*"
 _GLOB_SEGMENT = re.compile(r"^[\w*?\[\]!-]+$")
@@ -50,6 +51,68 @@ def is_module_glob(text: str) -> bool:
 def glob_matches(glob: str, module: str) -> bool:
     """``fnmatch`` semantics, case-sensitive: ``*`` may span dots."""
     return fnmatch.fnmatchcase(module, glob)
+
+
+@dataclass(frozen=True)
+class ClassGlob:
+    """A class-name glob read as :func:`fnmatch.translate` reads it.
+
+    ``literals`` are its literal runs (between ``*``, ``?`` and character classes), which every
+    matching class name contains; ``problem`` says why no class name can match, or is None.
+    """
+
+    literals: Tuple[str, ...]
+    problem: Optional[str]
+
+
+@functools.lru_cache(maxsize=256)
+def class_glob(glob: str) -> ClassGlob:
+    """Read ``glob`` as ``fnmatch`` does: ``*``, ``?``, ``[seq]``, ``[!seq]``, everything else literal.
+
+    A ``[`` without its ``]`` is a literal character to ``fnmatch``, like ``]`` after ``[`` or
+    ``[!``; a class name holds neither, so such a glob is reported.
+    """
+    literals: List[str] = []
+    run: List[str] = []
+    problem: Optional[str] = None if glob else "empty class-name glob"
+    index, size = 0, len(glob)
+    while index < size:
+        char = glob[index]
+        index += 1
+        if char in "*?":
+            literals.append("".join(run))
+            run = []
+            continue
+        if char == "[":
+            end = index
+            if end < size and glob[end] == "!":
+                end += 1
+            if end < size and glob[end] == "]":
+                end += 1
+            while end < size and glob[end] != "]":
+                end += 1
+            if end < size:
+                literals.append("".join(run))
+                run = []
+                index = end + 1
+                continue
+            member = " (a ']' right after '[' or '[!' is a member of the class)" if "]" in glob[index:] else ""
+            problem = problem or (
+                f"'[' at character {index} opens a character class that is never closed{member}; "
+                "close it with ']' (e.g. '[A-Z]')"
+            )
+        elif problem is None and not ("_" + char).isidentifier():
+            problem = (
+                "'.' cannot be part of a class name: the glob matches a class's own name, not its module"
+                if char == "."
+                else f"{char!r} cannot be part of a class name, so the glob matches no class "
+                "(globs use '*', '?' and character classes such as '[A-Z]')"
+            )
+        elif problem is None and not run and not literals and not char.isidentifier():
+            problem = f"a class name cannot start with {char!r}, so the glob matches no class"
+        run.append(char)
+    literals.append("".join(run))
+    return ClassGlob(tuple(part for part in literals if part), problem)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 from flake8_ssot.location import ModuleIdentity
-from flake8_ssot.names import DottedPattern, glob_matches, is_within
+from flake8_ssot.names import DottedPattern, class_glob, glob_matches, is_within
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,18 @@ class LegacyParameters(Entry):
     def matches_class(self, class_name: str) -> bool:
         return glob_matches(self.key, class_name)
 
+    @property
+    def literals(self) -> Tuple[str, ...]:
+        """The glob's literal parts (``('Handler',)`` for ``[A-Z]*Handler``): every matching name holds them."""
+        return class_glob(self.key).literals
+
+    @property
+    def followed(self) -> bool:
+        """Whether resolution follows calls for this entry: only a glob with a literal part, which a
+        file's text must spell to name a matching class.  A glob without one (``*``, ``[A-Z]*``)
+        matches every class, so the entry is applied by name only: where the text names a parameter."""
+        return bool(self.literals)
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -166,11 +178,12 @@ class Registry:
                 return entry
         return None
 
-    def legacy_parameters_for(self, class_name: str) -> Dict[str, LegacyParameters]:
-        """Legacy parameter name -> the entry that declares it, for a class name."""
+    def legacy_parameters_for(self, class_name: str, followed: bool = False) -> Dict[str, LegacyParameters]:
+        """Legacy parameter name -> the entry that declares it, for a class name (``followed``: only
+        entries resolution follows, see :attr:`LegacyParameters.followed`)."""
         found: Dict[str, LegacyParameters] = {}
         for entry in self.legacy_parameters:
-            if entry.matches_class(class_name):
+            if (entry.followed or not followed) and entry.matches_class(class_name):
                 for parameter in entry.parameters:
                     found.setdefault(parameter, entry)
         return found

@@ -225,7 +225,8 @@ INI_PROBLEMS = [
         "[flake8]\nssot-legacy-parameters =\n    *Handler\n    Bad-Name = x\n    *Service = 1x, ok\n",
         [
             "setup.cfg:3: ssot-legacy-parameters: '*Handler': needs at least one parameter name after '='",
-            "setup.cfg:4: ssot-legacy-parameters: 'Bad-Name': not a valid class-name glob (identifier characters, '*', '?')",
+            "setup.cfg:4: ssot-legacy-parameters: 'Bad-Name': '-' cannot be part of a class name, so the glob "
+            "matches no class (globs use '*', '?' and character classes such as '[A-Z]')",
             "setup.cfg:5: ssot-legacy-parameters: '1x': not a valid parameter name",
         ],
     ),

@@ -109,6 +109,22 @@ def test_prefilter_is_lossless_on_a_generated_application_tree(tmp_path: Path) -
 
 
 @pytest.mark.slow
+def test_prefilter_is_lossless_with_globs_without_a_literal_part(tmp_path: Path) -> None:
+    # '*' and '[A-Z]*' match every (CapWords) class: the prefilter keys on their parameter names.
+    tree = generate_tree.generate(str(tmp_path / "tree"), 400, 0)
+    tree.write_config(resolve=True)
+    config = tmp_path / "tree" / "setup.cfg"
+    text = config.read_text(encoding="utf-8")
+    extra = "    * = db_session_factory\n    [A-Z]* = supervisor\n    [A-Z]*Service = queue\n"
+    config.write_text(text.replace("ssot-legacy-parameters =\n", "ssot-legacy-parameters =\n" + extra), encoding="utf-8")
+    paths = harness.python_files(str(tmp_path / "tree"))
+    registry = load_registry(ConfigRequest(cwd=str(tmp_path / "tree")))
+    assert [entry.key for entry in registry.legacy_parameters][:3] == ["*", "[A-Z]*", "[A-Z]*Service"]
+    with_findings = _assert_lossless(str(tmp_path / "tree"), paths)
+    assert len(paths) == 400 and with_findings >= 20
+
+
+@pytest.mark.slow
 def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path: Path) -> None:
     source = sysconfig.get_paths()["stdlib"]
     root = tmp_path / "stdlib"
@@ -126,3 +142,10 @@ def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path:
     with_findings = _assert_lossless(str(root), harness.python_files(str(root)))
     assert len(picked) >= 250 and with_findings >= 5
     assert _assert_project_lossless(str(root), harness.python_files(str(root))) >= with_findings
+    # Globs without a literal part ('*': every class takes no 'timeout' any more) and a character class.
+    assert harness.STDLIB_SSOT.endswith("ssot-legacy-parameters =\n    *Handler = stream\n")
+    globs = "    * = timeout\n    [A-Z]*Server = RequestHandlerClass\n"
+    (root / "setup.cfg").write_text("[flake8]\n" + harness.STDLIB_SSOT + globs + "ssot-resolve = true\n", encoding="utf-8")
+    with_globs = _assert_lossless(str(root), harness.python_files(str(root)))
+    assert with_globs > with_findings
+    assert _assert_project_lossless(str(root), harness.python_files(str(root))) >= with_globs

@@ -15,6 +15,7 @@ from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 from flake8_ssot.names import (
     DottedPattern,
+    class_glob,
     is_dotted_name,
     is_dotted_pattern,
     is_identifier,
@@ -30,7 +31,6 @@ from flake8_ssot.registry import (
     Registry,
 )
 
-_CLASS_GLOB_CHARS = set("*?[]!")
 _F = TypeVar("_F", bound=Forbidden)
 
 
@@ -240,10 +240,9 @@ def _legacy_parameters(
         if not _unique(entry, seen, problems, "legacy-parameters pattern"):
             continue
         ok = True
-        if not entry.key.replace("*", "a").replace("?", "a").replace("[", "").replace("]", "").replace(
-            "!", ""
-        ).isidentifier() or not (set(entry.key) - _CLASS_GLOB_CHARS):
-            problems.add(entry.where, entry.key, "not a valid class-name glob (identifier characters, '*', '?')")
+        problem = class_glob(entry.key).problem
+        if problem is not None:
+            problems.add(entry.where, entry.key, problem)
             ok = False
         if not entry.values:
             problems.add(entry.where, entry.key, "needs at least one parameter name after '='")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from flake8_ssot.codes import (
     CANONICAL_CLASS_REDEFINED,
@@ -100,11 +100,14 @@ def fix_text(
     identity: ModuleIdentity,
     engine: Optional[Engine] = None,
     findings: Optional[Sequence[Finding]] = None,
+    keep: Optional[Callable[[Finding], bool]] = None,
 ) -> FileFix:
     """Fix one file's decoded text.  Never raises except :class:`FixerUnavailable`.
 
     ``findings``, when given, are the engine's findings for ``text`` (the command line has them
-    already); they are computed otherwise.
+    already); they are computed otherwise.  With ``keep``, only the findings it keeps are fixed or
+    reported (the command keeps what flake8 would report: its selection, ``noqa``); the others
+    must come out of the rewrite unchanged, or nothing is rewritten.
     """
     engine = engine or Engine(registry)
     if findings is None:
@@ -118,6 +121,10 @@ def fix_text(
         findings = engine.check_tree(tree, identity, selection, path)
     else:
         tree = None
+    untouched: Sequence[Finding] = ()
+    if keep is not None:
+        untouched = [finding for finding in findings if not keep(finding)]
+        findings = [finding for finding in findings if keep(finding)]
     if not any(finding.code in FIXABLE_CODES for finding in findings):
         return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
     if tree is None:
@@ -135,13 +142,14 @@ def fix_text(
         return FileFix(path, text, text, manual=_manual(findings, plan, columns))
     if not libcst_available():
         raise FixerUnavailable(INSTALL_HINT)
-    return _rewrite(path, text, findings, plan, columns, registry, identity, engine)
+    return _rewrite(path, text, findings, untouched, plan, columns, registry, identity, engine)
 
 
 def _rewrite(
     path: str,
     text: str,
     findings: Sequence[Finding],
+    untouched: Sequence[Finding],
     plan: Plan,
     columns: Columns,
     registry: Registry,
@@ -163,15 +171,28 @@ def _rewrite(
     except (SyntaxError, ValueError) as error:
         return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
     after = engine.check_tree(new_tree, identity, engine.select(new_text), path)
-    introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in findings)
+    before = [*findings, *untouched]
+    introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in before)
     if introduced:
         example = next(iter(introduced))
         return _refused(
             path, text, findings, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
         )
+    changed = Counter(_key(f) for f in untouched) - Counter(_key(f) for f in after)
+    if changed:
+        code, message = next(iter(changed))
+        return _refused(
+            path,
+            text,
+            findings,
+            f"the rewrite would also change '{code} {message}', which flake8's selection or a noqa comment "
+            "leaves alone",
+        )
     remaining: Dict[Tuple[str, str], List[Finding]] = {}
     for finding in sorted(after):
         remaining.setdefault(_key(finding), []).append(finding)
+    for finding in untouched:  # they stay where they are, and are not this run's business
+        remaining[_key(finding)].pop(0)
     noted = set(plan.notes)
     fixed: List[Finding] = []
     stayed: Dict[Finding, Finding] = {}

@@ -72,8 +72,10 @@ class Relevance:
     """Which names and modules can matter for a registry: only those are ever followed.
 
     A name matters when it is a registry name (a forbidden name's last part, a canonical class, a
-    class name matching a legacy-parameters pattern); a module matters when it is a package that
-    contains a forbidden module (``a`` and ``a.b`` for ``a.b.legacy``) or a forbidden name.
+    class name matching a legacy-parameters pattern that has a literal part: a pattern without one,
+    such as ``*``, is applied by name only and makes no name worth following); a module matters
+    when it is a package that contains a forbidden module (``a`` and ``a.b`` for ``a.b.legacy``) or
+    a forbidden name.
     """
 
     def __init__(self, registry: Registry) -> None:
@@ -91,17 +93,15 @@ class Relevance:
         self._containers = tuple(containers)
 
         # What the text of a file using a registry name must contain: the name, or the literal
-        # parts of a legacy-parameters pattern (None: a pattern without any matches every name).
+        # parts of a legacy-parameters pattern that has some (only those make a name matter).
         words: List[Tuple[str, ...]] = [(name,) for name in sorted(self.names)]
-        for parameters_entry in registry.legacy_parameters:
-            fragments = tuple(part for part in re.split(r"[*?]|\[[^\]]*\]?", parameters_entry.key) if part)
-            words.append(fragments)
-        self.words: Optional[Tuple[Tuple[str, ...], ...]] = None if () in words else tuple(words)
+        words.extend(entry.literals for entry in registry.legacy_parameters if entry.followed)
+        self.words: Tuple[Tuple[str, ...], ...] = tuple(words)
         # Where a registry name can be the attribute of a chain (``pkg.UserMessageHandler``):
         # after a dot, blanks, comments and line continuations, an identifier that is the name or
         # holds the longest literal part of a pattern.
         self.attribute_pattern: Optional["re.Pattern[str]"] = None
-        if self.words is not None and self.words:
+        if self.words:
             attributes = [re.escape(name) + r"(?!\w)" for name in sorted(self.names)]
             attributes.extend(
                 _IDENTIFIER_HEAD + re.escape(max(fragments, key=len)) for fragments in words[len(self.names) :]
@@ -109,7 +109,7 @@ class Relevance:
             self.attribute_pattern = re.compile(_AFTER_DOT + "(?:" + "|".join(attributes) + ")")
 
     def name(self, name: str) -> bool:
-        return name in self.names or bool(self.registry.legacy_parameters_for(name))
+        return name in self.names or bool(self.registry.legacy_parameters_for(name, followed=True))
 
     def packages(self) -> Tuple[Tuple[str, ...], ...]:
         """Every package :meth:`module` is true for, as segments (``*`` matches any segment)."""
@@ -122,7 +122,7 @@ class Relevance:
         ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it (NFKC-normalised
         too): the parser normalises identifiers.
         """
-        if text is None or self.words is None:
+        if text is None:
             return True
         return any(all(word in text for word in alternative) for alternative in self.words)
 
@@ -131,7 +131,7 @@ class Relevance:
 
         ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it.
         """
-        if text is None or self.words is None:
+        if text is None:
             return True
         return self.attribute_pattern is not None and self.attribute_pattern.search(text) is not None
 

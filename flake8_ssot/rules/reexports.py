@@ -290,8 +290,6 @@ def _words(registry: Registry) -> Optional[List[Word]]:
     through a star carrier the file names (:data:`~flake8_ssot.checking.closure.CLOSED`).
     """
     relevance = relevance_for(registry)
-    if relevance.words is None:
-        return [("import", CLOSED)]  # a legacy-parameters pattern matching any class name
     if any(segments[0] == "*" for segments in relevance.packages()):
         return [("import", CLOSED)]  # any package may hold it
     words: List[Word] = [*relevance.words, *package_import_words(relevance.packages())]

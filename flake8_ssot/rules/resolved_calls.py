@@ -9,8 +9,11 @@ The textual rule reads the callee's last segment and the arguments' own names.  
   called.
 
 Only calls that can matter are resolved: the callee's name, or a name its import or assignment in
-this file mentions, matches a legacy-parameters pattern.  Findings the textual rule already makes
-(an argument named after the parameter) are not repeated.
+this file mentions, matches a legacy-parameters pattern with a literal part (``*Handler``), or the
+call names a parameter of a pattern without one (``*``, ``[A-Z]*``) by keyword or argument name.
+Such a pattern matches every class, so it is applied by name only: its parameters are reported
+where the call names them, never mapped positionally (which would mean following every call).
+Findings the textual rule already makes (an argument named after the parameter) are not repeated.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Dict, List, Optional, Set
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.codes import LEGACY_PARAMETER_CALL
 from flake8_ssot.findings import Finding
-from flake8_ssot.registry import LegacyParameters
+from flake8_ssot.registry import LegacyParameters, Registry
 from flake8_ssot.resolution import FileResolution, resolution_of
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
@@ -102,7 +105,11 @@ class _Calls:
         return self.worth[head]
 
     def _mentions_matching_class(self, head: str) -> bool:
-        relevance = self.resolution.relevance
+        registry = self.context.registry
+
+        def matching(name: str) -> bool:
+            return bool(registry.legacy_parameters_for(name, followed=True))
+
         pending = [head]
         seen: Set[str] = set()
         while pending and len(seen) < _MAX_ALIAS_HOPS:
@@ -111,10 +118,10 @@ class _Calls:
                 continue
             seen.add(name)
             for target in self.statements.imports.targets(name):
-                if any(relevance.name(part) for part in target.split(".")):
+                if any(matching(part) for part in target.split(".")):
                     return True
             for value in self.statements.aliases.get(name, ()):
-                if relevance.name(value.rpartition(".")[2]):
+                if matching(value.rpartition(".")[2]):
                     return True
                 pending.append(value.partition(".")[0])
         return False
@@ -167,6 +174,21 @@ def _calls(context: FileContext, resolution: FileResolution) -> _Calls:
     return state
 
 
+def _names_a_parameter(node: ast.Call, registry: Registry) -> bool:
+    """The call names, by keyword, ``**`` key or argument name, a parameter of a legacy-parameters
+    entry applied by name only (a glob without a literal part)."""
+    names = {name for entry in registry.legacy_parameters if not entry.followed for name in entry.parameters}
+    if not names:
+        return False
+    for keyword in node.keywords:
+        if keyword.arg in names:
+            return True
+        if keyword.arg is None and isinstance(keyword.value, ast.Dict):
+            if any(key is not None and constant_string(key) in names for key in keyword.value.keys):
+                return True
+    return any(constructors.argument_name(argument) in names for argument in node.args)
+
+
 def resolved_call_findings(
     context: FileContext,
     node: ast.Call,
@@ -177,8 +199,13 @@ def resolved_call_findings(
     resolution = resolution_of(context)
     if resolution is None:
         return []
+    registry = context.registry
     state = _calls(context, resolution)
-    if not textual and not state.worth_resolving(callee):
+    if (
+        not any(entry.followed for entry in textual.values())
+        and not state.worth_resolving(callee)
+        and not _names_a_parameter(node, registry)
+    ):
         return []
     if not state.reaches_closure(callee) and (textual or not _names_a_legacy_parameter(context, node)):
         return []  # neither a legacy ``__init__`` to map onto nor a keyword to read by the real class
@@ -188,24 +215,31 @@ def resolved_call_findings(
     class_name = target.name
     legacy = {
         name: entry
-        for name, entry in context.registry.legacy_parameters_for(class_name).items()
+        for name, entry in registry.legacy_parameters_for(class_name).items()
         if not entry.exempts(context.identity)
     }
     if not legacy:
         return []
     findings: List[Finding] = []
-    if not textual:
-        findings.extend(constructors._call_findings(context, node, callee, class_name, legacy))
-    reported_by_name = textual or legacy
+    # Parameters the callee's own name did not match: reported where the call names them.
+    by_name = {name: entry for name, entry in legacy.items() if name not in textual}
+    if by_name:
+        findings.extend(constructors._call_findings(context, node, callee, class_name, by_name))
+    reported_by_name = set(textual) | set(legacy)
     init = resolution.init_of(target)
     if init is None:
         return findings
+    mapped = {
+        name: entry
+        for name, entry in registry.legacy_parameters_for(class_name, followed=True).items()
+        if not entry.exempts(context.identity)
+    }
     signature, owner = init
     for position, argument in enumerate(node.args):
         if isinstance(argument, ast.Starred) or position >= len(signature.positional):
             break
         parameter = signature.positional[position]
-        entry = legacy.get(parameter)
+        entry = mapped.get(parameter)
         if entry is None or constructors.argument_name(argument) in reported_by_name:
             continue
         written = dotted_text(argument)
