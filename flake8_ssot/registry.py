@@ -7,10 +7,10 @@ here knows about flake8, INI or TOML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple, Union
 
 from flake8_ssot.location import ModuleIdentity
-from flake8_ssot.names import DottedPattern, glob_matches, is_within
+from flake8_ssot.names import LITERAL, DottedPattern, glob_matches, is_within
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,23 @@ class LegacyParameters(Entry):
 
 
 @dataclass(frozen=True)
+class Match:
+    """What decides for a dotted reference: a forbidden module entry and the module it matched (a
+    prefix of the reference), or a forbidden name entry and its name."""
+
+    entry: Union[ForbiddenModule, ForbiddenName]
+    matched: str
+
+    @property
+    def module_entry(self) -> Optional[ForbiddenModule]:
+        return self.entry if isinstance(self.entry, ForbiddenModule) else None
+
+    @property
+    def name_entry(self) -> Optional[ForbiddenName]:
+        return self.entry if isinstance(self.entry, ForbiddenName) else None
+
+
+@dataclass(frozen=True)
 class Registry:
     """The whole configuration, validated.  An empty registry reports nothing."""
 
@@ -151,20 +168,31 @@ class Registry:
             or self.legacy_parameters
         )
 
-    def forbidden_module_for(self, dotted: str) -> Optional[Tuple[ForbiddenModule, str]]:
-        """The first forbidden-module entry covering ``dotted`` and the module it matched."""
-        for entry in self.forbidden_modules:
-            matched = entry.pattern.covering_prefix(dotted)
-            if matched is not None:
-                return entry, matched
-        return None
+    def forbidden_for(self, dotted: str) -> Optional["Match"]:
+        """The entry that decides for ``dotted``: the most specific forbidden module or name
+        covering it, and what it matched; None when nothing forbidden covers it.
 
-    def forbidden_name_for(self, dotted: str) -> Optional[ForbiddenName]:
-        """The forbidden-name entry that ``dotted`` is, or lies below (``a.mod.Name.attr``)."""
-        for entry in self.forbidden_names:
-            if is_within(dotted, entry.name):
-                return entry
-        return None
+        The longest match wins; between matches of equal length, the first segment where they
+        differ decides (a literal segment beats ``*``, ``*`` beats ``**``); then a forbidden name
+        beats a forbidden module, then the entry declared first.  Every rule and the fixer ask
+        this one question, so they always name the same entry.
+        """
+        best: Optional[Match] = None
+        best_rank: Tuple[int, Tuple[int, ...], int, int] = (0, (), 0, 0)
+        for position, module_entry in enumerate(self.forbidden_modules):
+            found = module_entry.pattern.match(dotted)
+            if found is not None:
+                matched, ranks = found
+                rank = (len(ranks), ranks, 0, -position)
+                if best is None or rank > best_rank:
+                    best, best_rank = Match(module_entry, matched), rank
+        for position, name_entry in enumerate(self.forbidden_names):
+            if is_within(dotted, name_entry.name):
+                size = name_entry.name.count(".") + 1
+                rank = (size, (LITERAL,) * size, 1, -position)
+                if best is None or rank > best_rank:
+                    best, best_rank = Match(name_entry, name_entry.name), rank
+        return best
 
     def legacy_parameters_for(self, class_name: str) -> Dict[str, LegacyParameters]:
         """Legacy parameter name -> the entry that declares it, for a class name."""
