@@ -117,16 +117,14 @@ class DottedPattern:
     # Derived once from ``text``: patterns are matched against every import and attribute chain.
     segments: Tuple[str, ...] = field(init=False, repr=False, compare=False)
     has_wildcard: bool = field(init=False, repr=False, compare=False)
+    # The named segments, in order: every module the pattern matches spells them.
+    literal_segments: Tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         segments = tuple(self.text.split("."))
         object.__setattr__(self, "segments", segments)
         object.__setattr__(self, "has_wildcard", any(segment in WILDCARDS for segment in segments))
-
-    @property
-    def literal_segments(self) -> Tuple[str, ...]:
-        """The named segments, in order: every module the pattern matches spells them."""
-        return tuple(segment for segment in self.segments if segment not in WILDCARDS)
+        object.__setattr__(self, "literal_segments", tuple(part for part in segments if part not in WILDCARDS))
 
     def match(self, dotted: str) -> Optional[Tuple[str, Tuple[int, ...]]]:
         """The shortest prefix of ``dotted`` this pattern matches (the matched module), with what
@@ -139,6 +137,8 @@ class DottedPattern:
             if tuple(parts[:size]) == segments:
                 return self.text, (LITERAL,) * size
             return None
+        if not all(literal in parts for literal in self.literal_segments):
+            return None  # a match spells every named segment
         end = len(segments)
         states = _skip_deep(segments, {0: ()})
         for index, part in enumerate(parts):

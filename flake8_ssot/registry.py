@@ -7,10 +7,10 @@ here knows about flake8, INI or TOML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from flake8_ssot.location import ModuleIdentity
-from flake8_ssot.names import LITERAL, DottedPattern, glob_matches, is_within
+from flake8_ssot.names import LITERAL, DottedPattern, glob_matches
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,11 @@ class Registry:
     baseline: Optional[str] = None
     report_duplicates: bool = False
     resolve: bool = True
+    # Derived from the entries: the look-up behind forbidden_for (not part of the configuration).
+    _index: "_ForbiddenIndex" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _ForbiddenIndex(self.forbidden_modules, self.forbidden_names))
 
     @property
     def is_empty(self) -> bool:
@@ -168,7 +173,7 @@ class Registry:
             or self.legacy_parameters
         )
 
-    def forbidden_for(self, dotted: str) -> Optional["Match"]:
+    def forbidden_for(self, dotted: str) -> Optional[Match]:
         """The entry that decides for ``dotted``: the most specific forbidden module or name
         covering it, and what it matched; None when nothing forbidden covers it.
 
@@ -177,22 +182,7 @@ class Registry:
         beats a forbidden module, then the entry declared first.  Every rule and the fixer ask
         this one question, so they always name the same entry.
         """
-        best: Optional[Match] = None
-        best_rank: Tuple[int, Tuple[int, ...], int, int] = (0, (), 0, 0)
-        for position, module_entry in enumerate(self.forbidden_modules):
-            found = module_entry.pattern.match(dotted)
-            if found is not None:
-                matched, ranks = found
-                rank = (len(ranks), ranks, 0, -position)
-                if best is None or rank > best_rank:
-                    best, best_rank = Match(module_entry, matched), rank
-        for position, name_entry in enumerate(self.forbidden_names):
-            if is_within(dotted, name_entry.name):
-                size = name_entry.name.count(".") + 1
-                rank = (size, (LITERAL,) * size, 1, -position)
-                if best is None or rank > best_rank:
-                    best, best_rank = Match(name_entry, name_entry.name), rank
-        return best
+        return self._index.lookup(dotted)
 
     def legacy_parameters_for(self, class_name: str) -> Dict[str, LegacyParameters]:
         """Legacy parameter name -> the entry that declares it, for a class name."""
@@ -206,3 +196,53 @@ class Registry:
     @property
     def all_legacy_parameters(self) -> FrozenSet[str]:
         return frozenset(p for entry in self.legacy_parameters for p in entry.parameters)
+
+
+_Rank = Tuple[int, Tuple[int, ...], int, int]
+_MEMO_SIZE = 4096
+
+
+class _ForbiddenIndex:
+    """:meth:`Registry.forbidden_for`, fast whatever the number of entries: literal modules and
+    names are looked up by each prefix of the reference; only wildcard patterns are matched one
+    by one.  Answers are remembered (the registry never changes)."""
+
+    def __init__(self, modules: Tuple[ForbiddenModule, ...], names: Tuple[ForbiddenName, ...]) -> None:
+        self.literal: Dict[str, Tuple[int, ForbiddenModule]] = {}
+        self.wild: List[Tuple[int, ForbiddenModule]] = []
+        for position, module_entry in enumerate(modules):
+            if module_entry.pattern.has_wildcard:
+                self.wild.append((position, module_entry))
+            else:
+                self.literal.setdefault(module_entry.pattern.text, (position, module_entry))
+        self.names: Dict[str, Tuple[int, ForbiddenName]] = {}
+        for position, name_entry in enumerate(names):
+            self.names.setdefault(name_entry.name, (position, name_entry))
+        self.memo: Dict[str, Optional[Match]] = {}
+
+    def lookup(self, dotted: str) -> Optional[Match]:
+        if dotted in self.memo:
+            return self.memo[dotted]
+        best: Optional[Match] = None
+        best_rank: _Rank = (0, (), 0, 0)
+        if self.literal or self.names:
+            prefix = ""
+            for size, part in enumerate(dotted.split("."), start=1):
+                prefix = f"{prefix}.{part}" if prefix else part
+                module_hit = self.literal.get(prefix)
+                if module_hit is not None:
+                    best, best_rank = Match(module_hit[1], prefix), (size, (LITERAL,) * size, 0, -module_hit[0])
+                name_hit = self.names.get(prefix)
+                if name_hit is not None:
+                    best, best_rank = Match(name_hit[1], prefix), (size, (LITERAL,) * size, 1, -name_hit[0])
+        for position, module_entry in self.wild:
+            found = module_entry.pattern.match(dotted)
+            if found is not None:
+                matched, ranks = found
+                rank = (len(ranks), ranks, 0, -position)
+                if best is None or rank > best_rank:
+                    best, best_rank = Match(module_entry, matched), rank
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[dotted] = best
+        return best
