@@ -341,6 +341,7 @@ def test_messages_become_one_line_reasons_toml_escapes_them(tmp_path, monkeypatc
         ({}, [], "no flake8 (setup.cfg, tox.ini, .flake8) or Ruff (.ruff.toml, ruff.toml, pyproject.toml) "
          "configuration found from here upwards; name the file"),
         ({}, ["missing.cfg"], "no such file: missing.cfg"),
+        ({"sub/setup.cfg": "[flake8]\n"}, ["sub"], "not a file: sub"),
         ({"setup.cfg": "[flake8]\nmax-line-length = 100\n"}, [], "no ban list to migrate in setup.cfg "
          "([flake8] banned-modules)"),
     ],

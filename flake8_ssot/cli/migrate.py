@@ -99,9 +99,12 @@ def run(options: argparse.Namespace) -> int:
 
 def _read(files: Sequence[str]) -> List[Translation]:
     if files:
-        missing = [path for path in files if not os.path.isfile(path)]
+        missing = [path for path in files if not os.path.exists(path)]
         if missing:
             raise MigrateError(f"no such file: {', '.join(missing)}")
+        others = [path for path in files if not os.path.isfile(path)]
+        if others:
+            raise MigrateError(f"not a file: {', '.join(others)}")
         sources = [(tool_of(path), path) for path in files]
     else:
         sources = find_sources(os.getcwd())
