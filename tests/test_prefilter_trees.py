@@ -62,6 +62,47 @@ def test_package_import_words_hold_exactly_the_imports_that_can_read_a_package(t
     assert any(pattern.search(text) for pattern in package_import_words(PACKAGES)) is holds
 
 
+# The packages that can hold 'site.**.migrations' and 'app.**.core.legacy': 'site' and anything
+# below it; 'app', anything below it, and 'app.**.core'.
+DEEP_PACKAGES = [("site",), ("site", "**"), ("app",), ("app", "**"), ("app", "**", "core")]
+
+
+@pytest.mark.parametrize(
+    "text, holds",
+    [
+        ("from site import x\n", True),
+        ("from site.app import x\n", True),
+        ("from site.app.production import x\n", True),
+        ("from site . app \\\n . production import x\n", True),
+        ("from app.a.b.c.core import legacy\n", True),
+        ("import site.app.x\n", True),  # binds 'site'
+        ("from sitex.app import x\n", False),
+        ("from other.site import x\n", False),
+        ("import other.site\n", False),
+        ("from . import x\n", True),
+        ("from ..production import x\n", True),  # '**' may end in any segment
+    ],
+)
+def test_package_import_words_take_double_star_as_any_number_of_segments(text, holds):
+    assert any(pattern.search(text) for pattern in package_import_words(DEEP_PACKAGES)) is holds
+
+
+@pytest.mark.parametrize(
+    "packages, text, holds",
+    [
+        ([("a", "**", "b")], "from a.b import x\n", True),
+        ([("a", "**", "b")], "from a.x.y.b import z\n", True),
+        ([("a", "**", "b")], "from a.x import z\n", False),
+        ([("a", "**", "b")], "from a.bx import z\n", False),
+        ([("a", "*", "**", "b")], "from a.b import x\n", False),
+        ([("a", "*", "**", "b")], "from a.x.b import y\n", True),
+    ],
+)
+def test_a_double_star_between_named_segments(packages, text, holds):
+    reads_from = package_import_words(packages)[0]
+    assert bool(reads_from.search(text)) is holds
+
+
 def _assert_lossless(root: str, paths: List[str]) -> int:
     registry = load_registry(ConfigRequest(cwd=root))
     assert registry.resolve
@@ -124,8 +165,41 @@ def test_prefilter_is_lossless_with_globs_without_a_literal_part(tmp_path: Path)
     assert len(paths) == 400 and with_findings >= 20
 
 
+# The generated tree's registry with its legacy module written as '**' patterns, one matching it
+# and more: every rule's prefilter words must still let every file with a finding through.
+DEEP_SSOT = """\
+[flake8]
+ssot-forbidden-modules =
+    app.**.message_handler = app.websocket_core.handlers ; queue-based
+    app.*.**.websocket_core.unified_manager.legacy
+ssot-forbidden-names =
+    app.websocket_core.unified_manager.UnifiedWebSocketManager = app.websocket_core.websocket_manager.WebSocketManager
+ssot-canonical-classes =
+    UserMessageHandler = app.websocket_core.handlers
+ssot-legacy-parameters =
+    *Handler = supervisor, db_session_factory
+ssot-resolve = true
+"""
+
+
 @pytest.mark.slow
-def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path: Path) -> None:
+def test_prefilter_is_lossless_with_double_star_patterns_on_a_generated_tree(tmp_path: Path) -> None:
+    generate_tree.generate(str(tmp_path / "tree"), 400, 0)
+    (tmp_path / "tree" / "setup.cfg").write_text(DEEP_SSOT, encoding="utf-8")
+    paths = harness.python_files(str(tmp_path / "tree"))
+    with_findings = _assert_lossless(str(tmp_path / "tree"), paths)
+    assert len(paths) == 400 and with_findings >= 20
+
+
+# The benchmark's standard-library registry, its modules written as '**' patterns.
+STDLIB_DEEP = harness.STDLIB_SSOT.replace("json.decoder = json", "json.**.decoder = json").replace(
+    "asyncio.base_events = asyncio", "**.base_events = asyncio"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("registry", [harness.STDLIB_SSOT, STDLIB_DEEP], ids=["plain", "double-star"])
+def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path: Path, registry: str) -> None:
     source = sysconfig.get_paths()["stdlib"]
     root = tmp_path / "stdlib"
     picked = [
@@ -138,7 +212,7 @@ def test_prefilter_is_lossless_on_the_standard_library_with_resolution(tmp_path:
         target = root / os.path.relpath(path, source)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    (root / "setup.cfg").write_text("[flake8]\n" + harness.STDLIB_SSOT + "ssot-resolve = true\n", encoding="utf-8")
+    (root / "setup.cfg").write_text("[flake8]\n" + registry + "ssot-resolve = true\n", encoding="utf-8")
     with_findings = _assert_lossless(str(root), harness.python_files(str(root)))
     assert len(picked) >= 250 and with_findings >= 5
     assert _assert_project_lossless(str(root), harness.python_files(str(root))) >= with_findings

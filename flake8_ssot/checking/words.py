@@ -159,14 +159,30 @@ _IDENTIFIER = r"[^\W\d]\w*"
 
 
 def _segment(segment: str) -> str:
-    return _IDENTIFIER if segment == "*" else re.escape(segment)
+    return _IDENTIFIER if segment in ("*", "**") else re.escape(segment)
+
+
+def _dotted(path: Tuple[str, ...]) -> str:
+    """A dotted name spelt as ``path`` says: ``*`` one identifier, ``**`` zero or more."""
+    separator = _BLANK + r"*\." + _BLANK + "*"
+    pattern, first = "", True
+    for segment in path:
+        if segment != "**":
+            pattern += ("" if first else separator) + _segment(segment)
+            first = False
+        elif first:
+            pattern += "(?:" + _IDENTIFIER + separator + ")*"
+        else:
+            pattern += "(?:" + separator + _IDENTIFIER + ")*"
+    return pattern
 
 
 def package_import_words(packages: Iterable[Tuple[str, ...]]) -> Tuple["re.Pattern[str]", ...]:
     """Patterns, one of which a text holds when an import statement in it reads from one of
     ``packages`` (``from a.b import x``, exactly that package; relatively, ``from .b import x``
     or ``from .. import x``) or binds the top-level package of one (``import a.c``, which binds
-    ``a``).  Segments may be ``*`` (any identifier).
+    ``a``).  Segments may be ``*`` (any identifier) or ``**`` (any number of them); a path needs a
+    named segment.
 
     Lossless for statements however they are spaced or continued (``from a . b import``, a
     backslash-newline between tokens); a mention in a comment or string may match too.
@@ -174,7 +190,7 @@ def package_import_words(packages: Iterable[Tuple[str, ...]]) -> Tuple["re.Patte
     paths = sorted({tuple(path) for path in packages if path})
     if not paths:
         return ()
-    dotted = [(_BLANK + r"*\." + _BLANK + "*").join(_segment(segment) for segment in path) for path in paths]
+    dotted = [_dotted(path) for path in paths]
     reads_from = re.compile(r"from" + _BLANK + r"+(?:" + "|".join(dotted) + r")" + _BLANK + r"+import(?!\w)")
     tops = sorted({_segment(path[0]) for path in paths})
     # The rest of the statement's logical line (continuations included), then a top-level package

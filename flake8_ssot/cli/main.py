@@ -1,4 +1,4 @@
-"""``flake8-ssot``: argument parsing, the three commands, and exit codes.
+"""``flake8-ssot``: argument parsing, the commands, and exit codes.
 
 Exit codes: 0 nothing to report, 1 findings (or duplicates), 2 usage, configuration or I/O error.
 Errors are one clean message on stderr, never a traceback.
@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
-from flake8_ssot.cli import fixing, selection
+from flake8_ssot.cli import fixing, migrate, selection
 from flake8_ssot.project import duplicates
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
@@ -29,7 +29,7 @@ from flake8_ssot.config.problems import display_path
 from flake8_ssot.codes import PREFIX
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "duplicates", "baseline", "fix")
+COMMANDS = ("check", "duplicates", "baseline", "fix", "migrate")
 
 
 class UsageError(Exception):
@@ -93,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     fixer = commands.add_parser("fix", parents=[common], help="rewrite legacy references to their replacements")
     fixing.add_arguments(fixer)
     selection.add_arguments(fixer)
+
+    migrating = commands.add_parser(
+        "migrate",
+        help="print the registry equivalent to flake8-tidy-imports' banned-modules or Ruff's banned-api",
+        description="Print the flake8-ssot registry equivalent to the ban lists of flake8-tidy-imports "
+        "(banned-modules) and Ruff (flake8-tidy-imports banned-api). Exit codes: 0 every ban translated, "
+        "1 some could not be (named on stderr), 2 usage or read error, or no ban list found.",
+    )
+    migrate.add_arguments(migrating)
     return parser
 
 
@@ -132,6 +141,8 @@ def _error(message: str) -> None:
 
 
 def _run(options: argparse.Namespace) -> int:
+    if options.command == "migrate":
+        return migrate.run(options)  # reads the peers' configuration, not the registry
     request = ConfigRequest.from_options(options)
     project = load_project(request, options.exclude, options.extend_exclude)
     chosen = None if options.command == "duplicates" else load_selection(request, options)

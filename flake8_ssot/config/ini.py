@@ -160,11 +160,18 @@ def line_of(text: str, key: str, fragment: Optional[str] = None) -> Optional[int
         if pattern.match(line):
             if fragment is None:
                 return number
+            block: List[Tuple[int, str]] = []
             for offset, value_line in enumerate(lines[number - 1 :]):
                 if offset and value_line[:1] not in (" ", "\t"):
                     break
+                block.append((number + offset, pattern.sub("", value_line, count=1) if not offset else value_line))
+            # The line that is the fragment, else the first holding it ('a.b' is in 'x.a.b' too).
+            for found, value_line in block:
+                if value_line.strip() == fragment:
+                    return found
+            for found, value_line in block:
                 if fragment in value_line:
-                    return number + offset
+                    return found
             return number
     return None
 

@@ -183,7 +183,7 @@ class Reach:
                 if module in carriers:
                     continue
                 if any(
-                    self.registry.forbidden_module_for(base) is not None or base.rpartition(".")[2] in segments
+                    self.registry.forbidden_for(base) is not None or base.rpartition(".")[2] in segments
                     for base in bases
                 ):
                     carriers.add(module)

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.names import DottedPattern
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution.index import Indexes, ModuleIndex, Reads, SummaryCache, Validator, derive_root
 from flake8_ssot.resolution.local import LocalScope
@@ -83,13 +84,10 @@ class Relevance:
         self.names = frozenset(entry.attribute for entry in registry.forbidden_names) | frozenset(
             registry.canonical_classes
         )
-        containers: List[Tuple[Tuple[str, ...], int]] = []
-        for module_entry in registry.forbidden_modules:
-            segments = module_entry.pattern.segments
-            containers.append((segments, len(segments) - 1))
-        for name_entry in registry.forbidden_names:
-            segments = tuple(name_entry.module.split("."))
-            containers.append((segments, len(segments)))
+        # What forbidden modules and names lie in: a package matters when it is a proper prefix of
+        # something one of these patterns matches.
+        containers = [module_entry.pattern for module_entry in registry.forbidden_modules]
+        containers.extend(DottedPattern(name_entry.name) for name_entry in registry.forbidden_names)
         self._containers = tuple(containers)
 
         # What the text of a file using a registry name must contain: the name, or the literal
@@ -112,8 +110,9 @@ class Relevance:
         return name in self.names or bool(self.registry.legacy_parameters_for(name, followed=True))
 
     def packages(self) -> Tuple[Tuple[str, ...], ...]:
-        """Every package :meth:`module` is true for, as segments (``*`` matches any segment)."""
-        found = {segments[:size] for segments, longest in self._containers for size in range(1, longest + 1)}
+        """Every package :meth:`module` is true for, as segments (``*`` matches any segment, ``**``
+        any number of segments)."""
+        found = {pattern.segments[:size] for pattern in self._containers for size in range(1, len(pattern.segments))}
         return tuple(sorted(found))
 
     def mentioned_in(self, text: Optional[str]) -> bool:
@@ -139,11 +138,7 @@ class Relevance:
         """True for a package containing a forbidden module or name (wildcard segments match)."""
         if not dotted:
             return False
-        parts = dotted.split(".")
-        for segments, longest in self._containers:
-            if len(parts) <= longest and all(want == "*" or want == have for want, have in zip(segments, parts)):
-                return True
-        return False
+        return any(pattern.holds_below(dotted) for pattern in self._containers)
 
     def chain(self, qualified: str) -> bool:
         """True when some module prefix of ``qualified`` matters, or some segment is a registry name."""
