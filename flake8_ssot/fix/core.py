@@ -99,11 +99,14 @@ def fix_text(
     identity: ModuleIdentity,
     engine: Optional[Engine] = None,
     findings: Optional[Sequence[Finding]] = None,
+    only: Optional[Sequence[Finding]] = None,
 ) -> FileFix:
     """Fix one file's decoded text.  Never raises except :class:`FixerUnavailable`.
 
     ``findings``, when given, are the engine's findings for ``text`` (the command line has them
-    already); they are computed otherwise.
+    already); they are computed otherwise.  ``only``, when given, limits the rewrite to those of
+    them (an editor's quick fix for one finding): only they are planned, and only they are
+    reported as needing a person; the proof still holds the result against every finding.
     """
     engine = engine or Engine(registry)
     if findings is None:
@@ -117,8 +120,10 @@ def fix_text(
         findings = engine.check_tree(tree, identity, selection, path)
     else:
         tree = None
-    if not any(finding.code in FIXABLE_CODES for finding in findings):
-        return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
+    wanted = None if only is None else set(only)
+    selected = findings if wanted is None else [finding for finding in findings if finding in wanted]
+    if not any(finding.code in FIXABLE_CODES for finding in selected):
+        return FileFix(path, text, text, manual=_manual(selected, Plan(), Columns(text)))
     if tree is None:
         try:
             tree = ast.parse(text, filename=path)
@@ -127,14 +132,14 @@ def fix_text(
     assert isinstance(tree, ast.Module)
     columns = Columns(text)
     try:
-        plan = Planner(tree, text, identity, registry).run(findings)
+        plan = Planner(tree, text, identity, registry).run(selected)
     except Exception as error:  # noqa: BLE001 - a planning bug must not stop the other files
-        return _refused(path, text, findings, f"the fixer failed while planning ({type(error).__name__}: {error})")
+        return _refused(path, text, selected, f"the fixer failed while planning ({type(error).__name__}: {error})")
     if not plan.has_edits:
-        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+        return FileFix(path, text, text, manual=_manual(selected, plan, columns))
     if not libcst_available():
         raise FixerUnavailable(INSTALL_HINT)
-    return _rewrite(path, text, findings, plan, columns, registry, identity, engine)
+    return _rewrite(path, text, findings, plan, columns, registry, identity, engine, selected)
 
 
 def _rewrite(
@@ -146,6 +151,7 @@ def _rewrite(
     registry: Registry,
     identity: ModuleIdentity,
     engine: Engine,
+    selected: Sequence[Finding],
 ) -> FileFix:
     from flake8_ssot.fix.apply import apply_plan
 
@@ -153,20 +159,20 @@ def _rewrite(
         new_text, applied = apply_plan(text, plan, identity)
     except Exception as error:  # noqa: BLE001 - LibCST cannot read the file, or a rewrite bug
         reason = f"LibCST could not rewrite it ({type(error).__name__}: {_first_line(error)})"
-        return _refused(path, text, findings, reason)
+        return _refused(path, text, selected, reason)
     _note_unapplied(plan, applied)
     if new_text == text:
-        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+        return FileFix(path, text, text, manual=_manual(selected, plan, columns))
     try:
         new_tree = ast.parse(new_text, filename=path)
     except (SyntaxError, ValueError) as error:
-        return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
+        return _refused(path, text, selected, f"the rewritten file would not parse ({error}); please report this")
     after = engine.check_tree(new_tree, identity, engine.select(new_text), path)
     introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in findings)
     if introduced:
         example = next(iter(introduced))
         return _refused(
-            path, text, findings, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
+            path, text, selected, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
         )
     remaining: Dict[Tuple[str, str], List[Finding]] = {}
     for finding in sorted(after):
@@ -181,9 +187,10 @@ def _rewrite(
             stayed[finding] = places.pop(0)
         else:
             fixed.append(finding)
+    chosen = set(selected)
     manual = tuple(
         Manual(item.finding, item.reason, stayed[item.finding])
-        for item in _manual(sorted(stayed), plan, columns)
+        for item in _manual(sorted(finding for finding in stayed if finding in chosen), plan, columns)
     )
     return FileFix(path, text, new_text, fixed=tuple(sorted(fixed)), manual=manual)
 
