@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
-from flake8_ssot.cli import fixing
+from flake8_ssot.cli import fixing, serving
 from flake8_ssot.project import duplicates
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
@@ -26,7 +26,7 @@ from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "duplicates", "baseline", "fix")
+COMMANDS = ("check", "duplicates", "baseline", "fix", "server")
 
 
 class UsageError(Exception):
@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     fixer = commands.add_parser("fix", parents=[common], help="rewrite legacy references to their replacements")
     fixing.add_arguments(fixer)
+
+    lsp = commands.add_parser("server", help="run the language server for editors (LSP over stdio)")
+    serving.add_arguments(lsp)
     return parser
 
 
@@ -106,6 +109,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             reconfigure(errors="backslashreplace")
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
+        if options.command == "server":
+            return serving.run(options)
         return _run(options)
     except (UsageError, baselines.BaselineError) as error:
         _error(str(error))
