@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.codes import (
     CANONICAL_CLASS_REDEFINED,
@@ -109,6 +109,42 @@ def fix_text(
     reported as needing a person; the proof still holds the result against every finding.
     """
     engine = engine or Engine(registry)
+    planned = _plan(text, path, registry, identity, engine, findings, only)
+    if isinstance(planned, FileFix):
+        return planned
+    if not libcst_available():
+        raise FixerUnavailable(INSTALL_HINT)
+    return _rewrite(path, text, *planned, registry, identity, engine)
+
+
+def plans_a_rewrite(
+    text: str,
+    path: str,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Optional[Engine] = None,
+    findings: Optional[Sequence[Finding]] = None,
+    only: Optional[Sequence[Finding]] = None,
+) -> bool:
+    """Whether :func:`fix_text` with these arguments would rewrite anything: its planning (the
+    ``ast`` only, no LibCST).  The rewrite can still be refused by the proof, which would be a bug."""
+    return not isinstance(_plan(text, path, registry, identity, engine or Engine(registry), findings, only), FileFix)
+
+
+_Planned = Tuple[Sequence[Finding], Plan, Columns, Sequence[Finding]]
+
+
+def _plan(
+    text: str,
+    path: str,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Engine,
+    findings: Optional[Sequence[Finding]],
+    only: Optional[Sequence[Finding]],
+) -> Union[FileFix, _Planned]:
+    """The findings, the plan of their edits and what the proof needs; or, when there is nothing
+    to rewrite, the outcome."""
     if findings is None:
         selection = engine.select(text)
         if not selection:
@@ -137,9 +173,7 @@ def fix_text(
         return _refused(path, text, selected, f"the fixer failed while planning ({type(error).__name__}: {error})")
     if not plan.has_edits:
         return FileFix(path, text, text, manual=_manual(selected, plan, columns))
-    if not libcst_available():
-        raise FixerUnavailable(INSTALL_HINT)
-    return _rewrite(path, text, findings, plan, columns, registry, identity, engine, selected)
+    return findings, plan, columns, selected
 
 
 def _rewrite(
@@ -148,10 +182,10 @@ def _rewrite(
     findings: Sequence[Finding],
     plan: Plan,
     columns: Columns,
+    selected: Sequence[Finding],
     registry: Registry,
     identity: ModuleIdentity,
     engine: Engine,
-    selected: Sequence[Finding],
 ) -> FileFix:
     from flake8_ssot.fix.apply import apply_plan
 
