@@ -90,8 +90,14 @@ def server(project: Path) -> Iterator[LspProcess]:
         lsp.close()
 
 
-def code_actions(server: LspProcess, uri: str, where: Dict[str, Any], only: Optional[List[str]] = None) -> Any:
-    context: Dict[str, Any] = {"diagnostics": []}
+def code_actions(
+    server: LspProcess,
+    uri: str,
+    where: Dict[str, Any],
+    only: Optional[List[str]] = None,
+    listed: Optional[List[Dict[str, Any]]] = None,
+) -> Any:
+    context: Dict[str, Any] = {"diagnostics": listed or []}
     if only is not None:
         context["only"] = only
     return server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": where, "context": context})
@@ -142,13 +148,15 @@ def test_a_legacy_import_is_reported_on_its_name_and_fixed_by_one_code_action(
     fixed = apply_text_edits(LEGACY_IMPORT, change["edits"])
     assert fixed == FIXED_IMPORT == fix_command_output(tmp_path, project, LEGACY_IMPORT)
     assert (fix_all["title"], fix_all["kind"], fix_all["edit"]) == (
-        "Fix all 1 rewritable flake8-ssot finding in this file",
+        "Fix all rewritable flake8-ssot findings in this file",
         "source.fixAll.flake8-ssot",
         action["edit"],
     )
-    # Fix all does not depend on the cursor; a quick fix does.
+    # Fix all does not depend on the cursor; a quick fix is for the diagnostic under it, or for a
+    # diagnostic the client lists (Neovim lists those of the cursor's line).
     assert code_actions(server, uri, lsp_range(3, 0, 3, 0), only=["source.fixAll"]) == [fix_all]
     assert code_actions(server, uri, lsp_range(3, 0, 3, 0), only=["quickfix"]) is None
+    assert code_actions(server, uri, lsp_range(0, 0, 0, 0), only=["quickfix"], listed=[legacy]) == [action]
 
     # The editor applies the edit and tells the server: the finding is gone.
     server.change(uri, 2, as_changes(change["edits"]))
@@ -161,6 +169,36 @@ def test_a_legacy_import_is_reported_on_its_name_and_fixed_by_one_code_action(
         diagnostic(lsp_range(1, 7, 1, 17), "SOT101", "import of legacy module 'app.legacy'; use 'app.core' (moved)")
     ]
     assert (project / "app" / "consumers.py").read_text(encoding="utf-8") == on_disk  # buffers are never written
+
+
+@needs_pygls
+def test_a_client_that_resolves_code_actions_gets_the_edit_when_it_picks_one(project: Path) -> None:
+    resolving = {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
+    server = start(project, capabilities=resolving)
+    try:
+        assert server.initialize_result["capabilities"]["codeActionProvider"]["resolveProvider"] is True
+        uri = (project / "app" / "consumers.py").as_uri()
+        text = "from app.models import OldUser, Keep\n"
+        server.open(uri, text)
+        (found,) = server.published(uri, 1)
+        # Listed from the fixer's planning: no edit yet, and what the server needs to make it.
+        quick_fix, fix_all = code_actions(server, uri, lsp_range(0, 25, 0, 25))
+        assert "edit" not in quick_fix and "edit" not in fix_all
+        assert quick_fix["data"] == {"uri": uri, "version": 1, "finding": [1, 0, "SOT102", found["message"]]}
+        assert fix_all["data"] == {"uri": uri, "version": 1, "finding": None}
+
+        resolved = server.request("codeAction/resolve", quick_fix)
+        assert resolved["title"] == "Fix SOT102: use 'app.users.User'"
+        edits = resolved["edit"]["changes"][uri]
+        assert apply_text_edits(text, edits) == "from app.models import Keep\nfrom app.users import User as OldUser\n"
+        assert server.request("codeAction/resolve", fix_all)["edit"] == resolved["edit"]
+
+        # Picked after the document changed: no edit (the client asks again).
+        server.change(uri, 2, [{"range": lsp_range(1, 0, 1, 0), "text": "\n"}])
+        server.published(uri, 2)
+        assert "edit" not in server.request("codeAction/resolve", quick_fix)
+    finally:
+        server.close()
 
 
 @needs_pygls

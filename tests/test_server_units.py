@@ -306,11 +306,35 @@ def test_a_quick_fix_rewrites_its_finding_alone(tmp_path: Path) -> None:
     assert on_name.diagnostics == tuple(client.last(uri)[1:])
     assert _apply(text, on_name) == "from app.legacy import Thing\nfrom app.models import Keep\nfrom app.users import User as OldUser\n"
     assert session.actions(uri, ((0, 0), (0, 4)), only=[QUICK_FIX]) == []  # 'from ' is before the name
+    # ... unless the client lists the diagnostic, as clients list those of the cursor's line.
+    listed = [(client.last(uri)[0].code, client.last(uri)[0].range)]
+    (on_line,) = session.actions(uri, ((0, 0), (0, 0)), only=[QUICK_FIX], listed=listed)
+    assert on_line.title == "Fix SOT101: use 'app.core' (moved)"
     both = session.actions(uri, ((0, 0), (1, 0)))
     assert [action.title for action in both] == [
         "Fix SOT101: use 'app.core' (moved)",
-        "Fix all 2 rewritable flake8-ssot findings in this file",
+        "Fix all rewritable flake8-ssot findings in this file",
     ]
+
+
+def test_resolving_clients_get_actions_listed_from_the_plan_and_edits_on_demand(tmp_path: Path) -> None:
+    pytest.importorskip("libcst")
+    write_project(tmp_path)
+    text = "from app.legacy import Thing\nfrom app.models import OldUser, Keep\n"
+    uri = _uri(tmp_path / "app" / "consumers.py")
+    eager, _ = _session(tmp_path)
+    eager.open(uri, 3, text)
+    lazy = Session(Recorder(), [str(tmp_path)], UTF16, read_settings(None), str(tmp_path), resolve_edits=True)
+    lazy.open(uri, 3, text)
+
+    listed = lazy.actions(uri, ((0, 0), (1, 0)))
+    assert [(a.title, a.edits) for a in listed] == [(a.title, None) for a in eager.actions(uri, ((0, 0), (1, 0)))]
+    assert lazy.results[uri].fixes == {}  # nothing rewritten yet
+    resolved = [lazy.resolve(action.data) for action in listed]
+    assert resolved == eager.actions(uri, ((0, 0), (1, 0)))
+    assert lazy.resolve({"uri": uri, "version": 2, "finding": None}) is None  # another version
+    assert lazy.resolve({"uri": uri, "version": 3, "finding": [9, 0, "SOT101", "gone"]}) is None
+    assert lazy.resolve({"uri": uri}) is None
 
 
 def test_findings_that_need_a_person_get_no_action(tmp_path: Path) -> None:

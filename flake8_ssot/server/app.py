@@ -158,19 +158,29 @@ def _watches_files(capabilities: types.ClientCapabilities) -> bool:
     return bool(watched is not None and watched.dynamic_registration)
 
 
+def _resolves_edits(capabilities: types.ClientCapabilities) -> bool:
+    document = capabilities.text_document
+    action = document.code_action if document is not None else None
+    support = action.resolve_support if action is not None else None
+    return bool(support is not None and "edit" in support.properties)
+
+
 def _action(server: SsotServer, action: Action) -> types.CodeAction:
-    edits = [types.TextEdit(range=_range(edit.range), new_text=edit.text) for edit in action.edits]
-    if server.versioned_edits:
-        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=action.uri, version=action.version)
-        edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
-    else:
-        edit = types.WorkspaceEdit(changes={action.uri: edits})
+    edit: Optional[types.WorkspaceEdit] = None
+    if action.edits is not None:
+        edits = [types.TextEdit(range=_range(item.range), new_text=item.text) for item in action.edits]
+        if server.versioned_edits:
+            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=action.uri, version=action.version)
+            edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
+        else:
+            edit = types.WorkspaceEdit(changes={action.uri: edits})
     return types.CodeAction(
         title=action.title,
         kind=action.kind,
         diagnostics=[_diagnostic(diagnostic) for diagnostic in action.diagnostics] or None,
         is_preferred=action.preferred or None,
         edit=edit,
+        data=action.data if action.edits is None else None,
     )
 
 
@@ -184,7 +194,11 @@ def build() -> SsotServer:
         encoding = _ENCODINGS.get(str(getattr(agreed, "value", agreed)), UTF16)
         server.versioned_edits = _supports_versioned_edits(params.capabilities)
         server.session = Session(
-            _Client(server), _folders(params), encoding, read_settings(params.initialization_options)
+            _Client(server),
+            _folders(params),
+            encoding,
+            read_settings(params.initialization_options),
+            resolve_edits=_resolves_edits(params.capabilities),
         )
 
     @server.feature(types.INITIALIZED)
@@ -258,7 +272,7 @@ def build() -> SsotServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
     )
     def code_action(params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
         session, uri = server.session, params.text_document.uri
@@ -266,8 +280,26 @@ def build() -> SsotServer:
             return None
         only = [str(kind) for kind in params.context.only] if params.context.only is not None else None
         where = _from_range(params.range)
-        actions: List[Action] = server.guarded(f"finding fixes in {uri}", lambda: session.actions(uri, where, only), [])
+        listed = [
+            (str(d.code) if d.code is not None else None, _from_range(d.range))
+            for d in params.context.diagnostics
+            if d.source == SOURCE
+        ]
+        actions: List[Action] = server.guarded(
+            f"finding fixes in {uri}", lambda: session.actions(uri, where, only, listed), []
+        )
         return [_action(server, action) for action in actions] or None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def code_action_resolve(params: types.CodeAction) -> types.CodeAction:
+        session = server.session
+        if session is None or params.data is None:
+            return params
+        data = params.data
+        resolved: Optional[Action] = server.guarded("computing a fix", lambda: session.resolve(data))
+        if resolved is None:
+            return params  # the document changed, or the fix was refused (the user was told why)
+        return _action(server, resolved)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(params: None) -> None:

@@ -9,17 +9,21 @@ this module only decides when to call it and turns the old and new text into edi
 * A **quick fix for one finding** plans that finding alone with the same planner and applier, and
   is held to the same proof (the rewritten text must parse and hold no new finding).  It is
   offered only when the finding is then gone; a finding that needs a person gets no action.
+
+The rewrite (LibCST) costs far more than the planning (the ``ast``): a client that resolves code
+actions gets them listed from the planning and their edits computed when it picks one.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 from typing import List, Optional, Sequence
 
 from flake8_ssot.codes import FILE_NOT_ANALYSED
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding
-from flake8_ssot.fix import FileFix, fix_text
+from flake8_ssot.fix import FileFix, fix_text, plans_a_rewrite
 from flake8_ssot.fix.plan import FIXABLE_CODES
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.server.documents import Lines, TextEdit
@@ -31,14 +35,42 @@ def fix_all_wanted(findings: Sequence[Finding]) -> bool:
     return bool(codes & FIXABLE_CODES) and FILE_NOT_ANALYSED not in codes
 
 
-def fix_all(engine: Engine, text: str, filename: str, identity: ModuleIdentity) -> FileFix:
-    """What ``flake8-ssot fix`` makes of ``text``.  Raises FixerUnavailable without LibCST."""
-    return fix_text(text, filename, engine.registry, identity, engine)
+def engine_findings(engine: Engine, text: str, filename: str, identity: ModuleIdentity) -> Optional[List[Finding]]:
+    """Every finding of ``text`` as the fixer sees it (no ``# noqa``, no baseline), as
+    ``flake8-ssot fix`` computes them; None when the text does not parse (nothing is fixed)."""
+    selection = engine.select(text)
+    if not selection:
+        return []
+    try:
+        tree = ast.parse(text, filename=filename)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return engine.check_tree(tree, identity, selection, filename)
 
 
-def fix_one(engine: Engine, text: str, filename: str, identity: ModuleIdentity, finding: Finding) -> FileFix:
-    """The fixer's rewrite of ``finding`` alone.  Raises FixerUnavailable without LibCST."""
-    return fix_text(text, filename, engine.registry, identity, engine, only=[finding])
+def fix(
+    engine: Engine,
+    text: str,
+    filename: str,
+    identity: ModuleIdentity,
+    found: Sequence[Finding],
+    only: Optional[Finding],
+) -> FileFix:
+    """What ``flake8-ssot fix`` makes of ``text`` (``only`` None), or the fixer's rewrite of the
+    finding ``only`` alone.  ``found`` are :func:`engine_findings`.  Raises FixerUnavailable."""
+    return fix_text(text, filename, engine.registry, identity, engine, found, None if only is None else [only])
+
+
+def planned(
+    engine: Engine,
+    text: str,
+    filename: str,
+    identity: ModuleIdentity,
+    found: Sequence[Finding],
+    only: Optional[Finding],
+) -> bool:
+    """Whether :func:`fix` would rewrite something, from the fixer's planning alone (no LibCST)."""
+    return plans_a_rewrite(text, filename, engine.registry, identity, engine, found, None if only is None else [only])
 
 
 def title(finding: Finding) -> str:

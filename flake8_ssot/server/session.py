@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple
 
 from flake8_ssot.codes import BY_CODE
 from flake8_ssot.config import Problem
@@ -51,13 +51,16 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Action:
+    """A code action; ``edits`` None when it is to be resolved, with ``data`` saying which."""
+
     title: str
     kind: str
     uri: str
     version: Optional[int]
-    edits: Tuple[TextEdit, ...]
+    edits: Optional[Tuple[TextEdit, ...]]
     diagnostics: Tuple[Diagnostic, ...] = ()
     preferred: bool = False
+    data: Optional[Dict[str, Any]] = None
 
 
 class Client(Protocol):
@@ -81,6 +84,11 @@ class Checked:
     shown: Tuple[Finding, ...]  # after the baseline: the diagnostics
     reads: FrozenSet[str]  # module files resolution read for it
     diagnostics: List[Tuple[Finding, Diagnostic]] = field(default_factory=list)
+    # For the fixer, computed when first wanted: every finding as `fix` sees them (None: the text
+    # does not parse), whether a rewrite is planned, and the rewrites (None: all the file's).
+    found: Optional[List[Finding]] = None
+    found_known: bool = False
+    plans: Dict[Optional[Finding], bool] = field(default_factory=dict)
     fixes: Dict[Optional[Finding], FileFix] = field(default_factory=dict)
 
 
@@ -92,8 +100,11 @@ class Session:
         encoding: str = UTF16,
         settings: Optional[Settings] = None,
         cwd: Optional[str] = None,
+        resolve_edits: bool = False,
     ) -> None:
         self.client = client
+        # The client resolves code actions: list them from the fixer's planning, rewrite on demand.
+        self.resolve_edits = resolve_edits
         self.folders: List[str] = [os.path.normpath(os.path.abspath(folder)) for folder in folders]
         self.encoding = encoding
         self.settings = settings or Settings()
@@ -297,8 +308,16 @@ class Session:
 
     # -- code actions ----------------------------------------------------------------------------
 
-    def actions(self, uri: str, where: Range, only: Optional[Sequence[str]] = None) -> List[Action]:
-        """Quick fixes for the fixable findings whose range meets ``where``, and "fix all"."""
+    def actions(
+        self,
+        uri: str,
+        where: Range,
+        only: Optional[Sequence[str]] = None,
+        listed: Sequence[Tuple[Optional[str], Range]] = (),
+    ) -> List[Action]:
+        """Quick fixes for the fixable findings whose range meets ``where`` or that the client
+        listed (by code and range: clients list the diagnostics of the cursor's line), and "fix all"."""
+        chosen = set(listed)
         checked = self.current(uri)
         if checked is None or checked.loaded.engine is None:
             return []
@@ -306,17 +325,14 @@ class Session:
         try:
             if _wanted(QUICK_FIX, only):
                 for finding, diagnostic in checked.diagnostics:
-                    if not _meets(diagnostic.range, where) or finding.code not in FIXABLE_CODES:
+                    if finding.code not in FIXABLE_CODES:
                         continue
-                    result = self._fix(checked, finding)
-                    if fixes.fixed(result, finding):
-                        found.append(self._action(fixes.title(finding), QUICK_FIX, uri, checked, result, (diagnostic,)))
-            if _wanted(FIX_ALL, only) and fixes.fix_all_wanted(checked.analysed):
-                result = self._fix(checked, None)
-                if fixes.fixed(result):
-                    count = len(result.fixed)
-                    label = f"Fix all {count} rewritable {SOURCE} finding{'s' if count != 1 else ''} in this file"
-                    found.append(self._action(label, FIX_ALL, uri, checked, result, ()))
+                    if not (_meets(diagnostic.range, where) or (diagnostic.code, diagnostic.range) in chosen):
+                        continue
+                    if self._offered(checked, finding):
+                        found.append(self._action(checked, uri, finding, (diagnostic,)))
+            if _wanted(FIX_ALL, only) and fixes.fix_all_wanted(checked.analysed) and self._offered(checked, None):
+                found.append(self._action(checked, uri, None, ()))
         except FixerUnavailable as error:
             if not self._fixer_missing_said:
                 self._fixer_missing_said = True
@@ -324,23 +340,84 @@ class Session:
             return []
         return found
 
+    def resolve(self, data: Any) -> Optional[Action]:
+        """The action ``data`` stands for, with its edits; None when the document changed since
+        it was offered or the fixer refused the rewrite after all (which the message explains)."""
+        try:
+            uri, version, finding = data["uri"], data["version"], data["finding"]
+            wanted = None if finding is None else _finding(finding)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+        checked = self.current(uri)
+        if checked is None or checked.version != version or checked.loaded.engine is None:
+            return None
+        diagnostics = tuple(diagnostic for item, diagnostic in checked.diagnostics if item == wanted)
+        if wanted is not None and not diagnostics:
+            return None
+        try:
+            result = self._fix(checked, wanted)
+        except FixerUnavailable as error:
+            self.client.show_error(f"{SOURCE}: no quick fixes: {error}")
+            return None
+        if not fixes.fixed(result, wanted):
+            reason = result.error or "the fixer left it as it was"
+            self.client.show_error(f"{SOURCE}: the fix was not applied: {reason}")
+            return None
+        return self._action(checked, uri, wanted, diagnostics, resolved=True)
+
+    def _found(self, checked: Checked) -> Optional[List[Finding]]:
+        if not checked.found_known:
+            engine = checked.loaded.engine
+            assert engine is not None
+            checked.found = fixes.engine_findings(engine, checked.text, checked.filename, checked.identity)
+            checked.found_known = True
+        return checked.found
+
+    def _offered(self, checked: Checked, finding: Optional[Finding]) -> bool:
+        """Whether to offer the fix of ``finding`` (None: of the whole file)."""
+        if not self.resolve_edits:
+            return fixes.fixed(self._fix(checked, finding), finding)
+        if finding not in checked.plans:
+            engine, found = checked.loaded.engine, self._found(checked)
+            assert engine is not None
+            checked.plans[finding] = found is not None and fixes.planned(
+                engine, checked.text, checked.filename, checked.identity, found, finding
+            )
+        return checked.plans[finding]
+
     def _fix(self, checked: Checked, finding: Optional[Finding]) -> FileFix:
         result = checked.fixes.get(finding)
         if result is None:
-            engine = checked.loaded.engine
+            engine, found = checked.loaded.engine, self._found(checked)
             assert engine is not None
-            if finding is None:
-                result = fixes.fix_all(engine, checked.text, checked.filename, checked.identity)
+            if found is None:
+                result = FileFix(checked.filename, checked.text, checked.text, error="the file does not parse")
             else:
-                result = fixes.fix_one(engine, checked.text, checked.filename, checked.identity, finding)
+                result = fixes.fix(engine, checked.text, checked.filename, checked.identity, found, finding)
             checked.fixes[finding] = result
         return result
 
     def _action(
-        self, title: str, kind: str, uri: str, checked: Checked, result: FileFix, diagnostics: Tuple[Diagnostic, ...]
+        self,
+        checked: Checked,
+        uri: str,
+        finding: Optional[Finding],
+        diagnostics: Tuple[Diagnostic, ...],
+        resolved: bool = False,
     ) -> Action:
-        edits = tuple(fixes.edits(checked.text, result.text, self.encoding))
-        return Action(title, kind, uri, checked.version, edits, diagnostics, preferred=kind == QUICK_FIX)
+        if finding is None:
+            title, kind = f"Fix all rewritable {SOURCE} findings in this file", FIX_ALL
+        else:
+            title, kind = fixes.title(finding), QUICK_FIX
+        data: Dict[str, Any] = {
+            "uri": uri,
+            "version": checked.version,
+            "finding": None if finding is None else [finding.line, finding.col, finding.code, finding.text],
+        }
+        edits: Optional[Tuple[TextEdit, ...]] = None
+        if resolved or not self.resolve_edits:
+            edits = tuple(fixes.edits(checked.text, self._fix(checked, finding).text, self.encoding))
+        return Action(title, kind, uri, checked.version, edits, diagnostics, kind == QUICK_FIX, data)
 
     # -- the end ---------------------------------------------------------------------------------
 
@@ -370,6 +447,11 @@ def _problem_diagnostic(problem: Problem, encoding: str) -> Diagnostic:
     start = len(text) - len(text.lstrip())
     span = (lines.at(row, start, encoding), lines.at(row, len(text.rstrip()), encoding))
     return Diagnostic(span, ERROR, f"{where.key}: {problem.value.strip()!r}: {problem.message}")
+
+
+def _finding(data: Sequence[Any]) -> Finding:
+    line, col, code, text = data
+    return Finding(int(line), int(col), str(code), str(text))
 
 
 def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
