@@ -415,3 +415,29 @@ def test_noqa_and_the_baseline_apply_as_in_check(tmp_path: Path) -> None:
     text = "from app.legacy import Thing  # noqa: SOT101\nimport app.queue_handler\nfrom app.models import OldUser\n"
     session.open(uri, 1, text)
     assert [(d.code, d.range[0][0]) for d in client.last(uri)] == [("SOT102", 2)]
+
+
+def test_workspace_folders_decide_where_configuration_is_read(tmp_path: Path) -> None:
+    write_project(tmp_path / "outer")
+    inner = tmp_path / "outer" / "inner"
+    inner.mkdir()
+    (inner / "setup.cfg").write_text("[flake8]\nssot-forbidden-modules =\n    app.other\n", encoding="utf-8")
+    recorder = Recorder()
+    session = Session(recorder, [str(tmp_path / "outer")], UTF16, read_settings(None), str(tmp_path))
+    uri = _uri(inner / "consumers.py")
+    session.open(uri, 1, "import app.legacy\nimport app.other\n")
+    assert [d.range[0][0] for d in recorder.last(uri)] == [0]  # the outer folder's registry
+
+    assert session.change_folders([str(inner)], []) == [uri]
+    session.check(uri)
+    assert [d.range[0][0] for d in recorder.last(uri)] == [1]  # now the inner folder's
+    assert session.change_folders([], [str(inner)]) == [uri]
+
+
+def test_a_buffer_without_a_file_has_no_module_so_exemptable_findings_stay_silent(tmp_path: Path) -> None:
+    write_project(tmp_path)
+    session, client = _session(tmp_path)
+    text = "import app.legacy\n\n\ndef make(supervisor):\n    return OrderHandler(supervisor=supervisor)\n"
+    session.open("untitled:Untitled-1", 1, text)
+    # As flake8 reading stdin without a display name: SOT1xx could be exempt, SOT202 cannot.
+    assert [(d.code, d.range) for d in client.last("untitled:Untitled-1")] == [("SOT202", ((4, 24), (4, 34)))]

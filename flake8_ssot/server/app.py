@@ -264,6 +264,14 @@ def build() -> SsotServer:
             paths = [path for path in (path_of(change.uri) for change in params.changes) if path is not None]
             server.schedule(server.guarded("reading the configuration", lambda: session.files_changed(paths), []), 0.0)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        session, event = server.session, params.event
+        if session is not None:
+            added = [path for path in (path_of(folder.uri) for folder in event.added) if path is not None]
+            removed = [path for path in (path_of(folder.uri) for folder in event.removed) if path is not None]
+            server.schedule(server.guarded("changing folders", lambda: session.change_folders(added, removed), []), 0.0)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
         session, settings = server.session, params.settings

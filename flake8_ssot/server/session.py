@@ -158,6 +158,18 @@ class Session:
             return self.refresh_projects()
         return []
 
+    def change_folders(self, added: Sequence[str], removed: Sequence[str]) -> List[str]:
+        """Workspace folders came or went: the documents whose project that changes, to check again."""
+        before = {uri: project_root(d.path, self.folders, self.cwd) for uri, d in self.documents.items()}
+        gone = {os.path.normpath(os.path.abspath(folder)) for folder in removed}
+        self.folders = [folder for folder in self.folders if folder not in gone]
+        self.folders.extend(os.path.normpath(os.path.abspath(folder)) for folder in added)
+        return [
+            uri
+            for uri, document in self.documents.items()
+            if self._checkable(document) and project_root(document.path, self.folders, self.cwd) != before[uri]
+        ]
+
     def _buffer(self, document: Document) -> None:
         if document.path is not None and self._checkable(document):
             buffers.open_buffer(document.path, document.text)
