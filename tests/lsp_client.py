@@ -13,6 +13,7 @@ import os
 import queue
 import re
 import subprocess
+import sys
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -242,8 +243,6 @@ def as_changes(edits: List[Message]) -> List[Message]:
 
 def environment() -> Dict[str, str]:
     """The test's environment, with this Python's scripts first on PATH."""
-    import sys
-
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     return env
