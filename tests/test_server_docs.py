@@ -13,7 +13,7 @@ from typing import List
 from flake8_ssot.cli.main import build_parser
 from flake8_ssot.server import INSTALL_HINT
 from flake8_ssot.server.projects import CONFIG_NAMES
-from flake8_ssot.server.session import FIX_ALL, QUICK_FIX
+from flake8_ssot.server.fixes import FIX_ALL, QUICK_FIX
 from flake8_ssot.server.settings import DEFAULT_DEBOUNCE_MS, read_settings
 
 if sys.version_info >= (3, 11):

@@ -22,7 +22,9 @@ from flake8_ssot.resolution import buffers
 from flake8_ssot.server.documents import UTF8, UTF16, UTF32, Document, Lines, index_of, path_of, units
 from flake8_ssot.server.fixes import edits
 from flake8_ssot.server.projects import Project, project_root
-from flake8_ssot.server.session import FIX_ALL, QUICK_FIX, Diagnostic, Session
+from flake8_ssot.server.checks import Diagnostic
+from flake8_ssot.server.fixes import FIX_ALL, QUICK_FIX
+from flake8_ssot.server.session import Session
 from flake8_ssot.server.settings import ERROR, HINT, INFORMATION, WARNING, read_settings
 from flake8_ssot.server.spans import span_of
 from lsp_client import apply_text_edits

@@ -22,7 +22,9 @@ from pygls.lsp.server import LanguageServer
 from flake8_ssot import __version__
 from flake8_ssot.server.documents import UTF8, UTF16, UTF32, Range, path_of
 from flake8_ssot.server.projects import CONFIG_NAMES
-from flake8_ssot.server.session import FIX_ALL, SOURCE, Action, Diagnostic, Session
+from flake8_ssot.server.checks import SOURCE, Diagnostic
+from flake8_ssot.server.fixes import FIX_ALL, Action
+from flake8_ssot.server.session import Session
 from flake8_ssot.server.settings import SECTION, read_settings
 
 POLL_SECONDS = 2.0

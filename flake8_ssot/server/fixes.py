@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import ast
 import difflib
-from typing import List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from flake8_ssot.codes import FILE_NOT_ANALYSED
 from flake8_ssot.engine import Engine
@@ -26,7 +27,25 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.fix import FileFix, fix_text, plans_a_rewrite
 from flake8_ssot.fix.plan import FIXABLE_CODES
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.server.checks import SOURCE, Checked, Diagnostic
 from flake8_ssot.server.documents import Lines, TextEdit
+
+QUICK_FIX = "quickfix"
+FIX_ALL = "source.fixAll.flake8-ssot"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A code action; ``edits`` None when it is to be resolved, with ``data`` saying which."""
+
+    title: str
+    kind: str
+    uri: str
+    version: Optional[int]
+    edits: Optional[Tuple[TextEdit, ...]]
+    diagnostics: Tuple[Diagnostic, ...] = ()
+    preferred: bool = False
+    data: Optional[Dict[str, Any]] = None
 
 
 def fix_all_wanted(findings: Sequence[Finding]) -> bool:
@@ -106,3 +125,66 @@ def fixed(result: Optional[FileFix], finding: Optional[Finding] = None) -> bool:
     if result is None or not result.changed or result.error is not None:
         return False
     return finding is None or finding in result.fixed
+
+
+def found(checked: Checked) -> Optional[List[Finding]]:
+    """The findings the fixer works from for this check (computed once)."""
+    if not checked.found_known:
+        engine = checked.loaded.engine
+        assert engine is not None
+        checked.found = engine_findings(engine, checked.text, checked.filename, checked.identity)
+        checked.found_known = True
+    return checked.found
+
+
+def offered(checked: Checked, finding: Optional[Finding], from_plan: bool) -> bool:
+    """Whether to offer the fix of ``finding`` (None: of the whole file): from the fixer's planning
+    (``from_plan``, for clients that resolve edits later) or from its rewrite."""
+    if not from_plan:
+        return fixed(rewrite(checked, finding), finding)
+    if finding not in checked.plans:
+        engine, findings = checked.loaded.engine, found(checked)
+        assert engine is not None
+        checked.plans[finding] = findings is not None and planned(
+            engine, checked.text, checked.filename, checked.identity, findings, finding
+        )
+    return checked.plans[finding]
+
+
+def rewrite(checked: Checked, finding: Optional[Finding]) -> FileFix:
+    """The fixer's rewrite of ``finding`` (None: of the whole file), computed once per check."""
+    result = checked.fixes.get(finding)
+    if result is None:
+        engine, findings = checked.loaded.engine, found(checked)
+        assert engine is not None
+        if findings is None:
+            result = FileFix(checked.filename, checked.text, checked.text, error="the file does not parse")
+        else:
+            result = fix(engine, checked.text, checked.filename, checked.identity, findings, finding)
+        checked.fixes[finding] = result
+    return result
+
+
+def action(
+    checked: Checked,
+    uri: str,
+    finding: Optional[Finding],
+    diagnostics: Tuple[Diagnostic, ...],
+    encoding: str,
+    with_edits: bool,
+) -> Action:
+    """The quick fix of ``finding`` (None: fix all); its edits rewritten now when ``with_edits``,
+    else ``data`` to resolve it by."""
+    if finding is None:
+        label, kind = f"Fix all rewritable {SOURCE} findings in this file", FIX_ALL
+    else:
+        label, kind = title(finding), QUICK_FIX
+    data: Dict[str, Any] = {
+        "uri": uri,
+        "version": checked.version,
+        "finding": None if finding is None else [finding.line, finding.col, finding.code, finding.text],
+    }
+    changes: Optional[Tuple[TextEdit, ...]] = None
+    if with_edits:
+        changes = tuple(edits(checked.text, rewrite(checked, finding).text, encoding))
+    return Action(label, kind, uri, checked.version, changes, diagnostics, kind == QUICK_FIX, data)

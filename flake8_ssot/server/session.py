@@ -3,64 +3,32 @@ code actions out.
 
 :mod:`flake8_ssot.server.app` feeds it the client's notifications and requests and decides when
 (debounced) a changed document is checked; everything it sends back goes through a
-:class:`Client`.  A document is checked exactly as ``flake8-ssot check`` checks the file it is
-the buffer of: the same registry, the same per-file pipeline (prefilter, parse, engine, ``# noqa``)
-and baseline, with the module identity of its real path.  Open documents are registered with
-resolution, so other files' findings follow their unsaved text.
+:class:`Client`.  The session keeps the open documents, their projects' configuration and their
+last checks (:mod:`~flake8_ssot.server.checks`), and asks :mod:`~flake8_ssot.server.fixes` for
+code actions.  Open documents are registered with resolution, so other files' findings follow
+their unsaved text, and the documents whose findings read a changed one are named to be checked
+again.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Sequence, Set, Tuple
 
-from flake8_ssot.codes import BY_CODE
 from flake8_ssot.config import Problem
 from flake8_ssot.findings import Finding
-from flake8_ssot.fix import FileFix, FixerUnavailable
+from flake8_ssot.fix import FixerUnavailable
 from flake8_ssot.fix.plan import FIXABLE_CODES
-from flake8_ssot.location import UNKNOWN, ModuleIdentity, identify
-from flake8_ssot.project.analyse import analyse_text
-from flake8_ssot.project.baseline import unaccepted
-from flake8_ssot.project.formats.sarif import help_uri
-from flake8_ssot.project.source import split_lines
 from flake8_ssot.resolution import buffers
 from flake8_ssot.server import fixes
-from flake8_ssot.server.documents import UTF16, Document, Lines, Range, TextEdit, path_of
-from flake8_ssot.server.projects import CONFIG_NAMES, Loaded, Project, project_root
-from flake8_ssot.server.settings import ERROR, Settings
-from flake8_ssot.server.spans import span_of
+from flake8_ssot.server.checks import SOURCE, Checked, Diagnostic, check_document, diagnose, problem_diagnostic
+from flake8_ssot.server.documents import UTF16, Document, Range, path_of
+from flake8_ssot.server.fixes import FIX_ALL, QUICK_FIX, Action
+from flake8_ssot.server.projects import CONFIG_NAMES, Project, project_root
+from flake8_ssot.server.settings import Settings
 
-SOURCE = "flake8-ssot"
-QUICK_FIX = "quickfix"
-FIX_ALL = "source.fixAll.flake8-ssot"
 PYTHON = "python"
-UNNAMED = "stdin"  # what a buffer without a file is called, as flake8 calls standard input
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    range: Range
-    severity: int
-    message: str
-    code: Optional[str] = None
-    href: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class Action:
-    """A code action; ``edits`` None when it is to be resolved, with ``data`` saying which."""
-
-    title: str
-    kind: str
-    uri: str
-    version: Optional[int]
-    edits: Optional[Tuple[TextEdit, ...]]
-    diagnostics: Tuple[Diagnostic, ...] = ()
-    preferred: bool = False
-    data: Optional[Dict[str, Any]] = None
 
 
 class Client(Protocol):
@@ -69,27 +37,6 @@ class Client(Protocol):
     def publish(self, uri: str, version: Optional[int], diagnostics: Sequence[Diagnostic]) -> None: ...
 
     def show_error(self, message: str) -> None: ...
-
-
-@dataclass
-class Checked:
-    """One check of one document's text, and the fixes computed for it so far."""
-
-    text: str
-    version: Optional[int]
-    loaded: Loaded
-    identity: ModuleIdentity
-    filename: str
-    analysed: Tuple[Finding, ...]  # after noqa, before the baseline (what `fix` decides on)
-    shown: Tuple[Finding, ...]  # after the baseline: the diagnostics
-    reads: FrozenSet[str]  # module files resolution read for it
-    diagnostics: List[Tuple[Finding, Diagnostic]] = field(default_factory=list)
-    # For the fixer, computed when first wanted: every finding as `fix` sees them (None: the text
-    # does not parse), whether a rewrite is planned, and the rewrites (None: all the file's).
-    found: Optional[List[Finding]] = None
-    found_known: bool = False
-    plans: Dict[Optional[Finding], bool] = field(default_factory=dict)
-    fixes: Dict[Optional[Finding], FileFix] = field(default_factory=dict)
 
 
 class Session:
@@ -209,7 +156,7 @@ class Session:
         by_file: Dict[str, List[Diagnostic]] = {}
         for problem in loaded.problems:
             uri = Path(os.path.abspath(problem.where.file)).as_uri()
-            by_file.setdefault(uri, []).append(_problem_diagnostic(problem, self.encoding))
+            by_file.setdefault(uri, []).append(problem_diagnostic(problem, self.encoding))
         previous = self._config_uris.get(project.root, set())
         for uri in sorted(previous - set(by_file)):
             self.client.publish(uri, None, [])
@@ -242,7 +189,7 @@ class Session:
             self._report_configuration(project)
             again = [other for other in self.refresh_projects_of(project.root) if other != uri]
         previous = self.results.get(uri)
-        checked = self._check_text(project.loaded, document)
+        checked = check_document(project.loaded, document.text, document.version, document.path)
         self.results[uri] = checked
         self._publish(uri, checked)
         if previous is None or previous.text != checked.text:
@@ -261,37 +208,8 @@ class Session:
             return []
         return [uri for uri, checked in self.results.items() if uri != document.uri and document.path in checked.reads]
 
-    def _check_text(self, loaded: Loaded, document: Document) -> Checked:
-        engine = loaded.engine
-        filename = document.path or UNNAMED
-        if engine is None:
-            return Checked(document.text, document.version, loaded, UNKNOWN, filename, (), (), frozenset())
-        identity = identify(document.path, engine.registry.source_roots) if document.path else UNKNOWN
-        analysis = analyse_text(engine, document.text, filename, identity)
-        analysed = tuple(sorted(analysis.findings))
-        shown = analysed
-        if shown and loaded.baseline is not None:
-            shown = tuple(unaccepted(loaded.baseline, filename, shown, split_lines(document.text)))
-        modules = (analysis.dependencies or {}).get("modules")
-        reads = frozenset(modules) if isinstance(modules, dict) else frozenset()
-        return Checked(document.text, document.version, loaded, identity, filename, analysed, shown, reads)
-
     def _publish(self, uri: str, checked: Checked) -> None:
-        lines = Lines(checked.text)
-        physical = split_lines(checked.text)
-        checked.diagnostics = []
-        for finding in checked.shown:
-            (row, column), (end_row, end_column) = span_of(physical, finding)
-            where = (lines.at(row, column, self.encoding), lines.at(end_row, end_column, self.encoding))
-            code = BY_CODE.get(finding.code)
-            diagnostic = Diagnostic(
-                where,
-                self.settings.severity(finding.code),
-                finding.text,
-                finding.code,
-                help_uri(code.anchor) if code is not None else None,
-            )
-            checked.diagnostics.append((finding, diagnostic))
+        diagnose(checked, self.settings, self.encoding)
         self.client.publish(uri, checked.version, [diagnostic for _, diagnostic in checked.diagnostics])
 
     def current(self, uri: str) -> Optional[Checked]:
@@ -334,6 +252,7 @@ class Session:
         if checked is None or checked.loaded.engine is None:
             return []
         found: List[Action] = []
+        lazy = self.resolve_edits
         try:
             if _wanted(QUICK_FIX, only):
                 for finding, diagnostic in checked.diagnostics:
@@ -341,10 +260,11 @@ class Session:
                         continue
                     if not (_meets(diagnostic.range, where) or (diagnostic.code, diagnostic.range) in chosen):
                         continue
-                    if self._offered(checked, finding):
-                        found.append(self._action(checked, uri, finding, (diagnostic,)))
-            if _wanted(FIX_ALL, only) and fixes.fix_all_wanted(checked.analysed) and self._offered(checked, None):
-                found.append(self._action(checked, uri, None, ()))
+                    if fixes.offered(checked, finding, lazy):
+                        found.append(fixes.action(checked, uri, finding, (diagnostic,), self.encoding, not lazy))
+            wanted = _wanted(FIX_ALL, only) and fixes.fix_all_wanted(checked.analysed)
+            if wanted and fixes.offered(checked, None, lazy):
+                found.append(fixes.action(checked, uri, None, (), self.encoding, not lazy))
         except FixerUnavailable as error:
             if not self._fixer_missing_said:
                 self._fixer_missing_said = True
@@ -367,7 +287,7 @@ class Session:
         if wanted is not None and not diagnostics:
             return None
         try:
-            result = self._fix(checked, wanted)
+            result = fixes.rewrite(checked, wanted)
         except FixerUnavailable as error:
             self.client.show_error(f"{SOURCE}: no quick fixes: {error}")
             return None
@@ -375,61 +295,7 @@ class Session:
             reason = result.error or "the fixer left it as it was"
             self.client.show_error(f"{SOURCE}: the fix was not applied: {reason}")
             return None
-        return self._action(checked, uri, wanted, diagnostics, resolved=True)
-
-    def _found(self, checked: Checked) -> Optional[List[Finding]]:
-        if not checked.found_known:
-            engine = checked.loaded.engine
-            assert engine is not None
-            checked.found = fixes.engine_findings(engine, checked.text, checked.filename, checked.identity)
-            checked.found_known = True
-        return checked.found
-
-    def _offered(self, checked: Checked, finding: Optional[Finding]) -> bool:
-        """Whether to offer the fix of ``finding`` (None: of the whole file)."""
-        if not self.resolve_edits:
-            return fixes.fixed(self._fix(checked, finding), finding)
-        if finding not in checked.plans:
-            engine, found = checked.loaded.engine, self._found(checked)
-            assert engine is not None
-            checked.plans[finding] = found is not None and fixes.planned(
-                engine, checked.text, checked.filename, checked.identity, found, finding
-            )
-        return checked.plans[finding]
-
-    def _fix(self, checked: Checked, finding: Optional[Finding]) -> FileFix:
-        result = checked.fixes.get(finding)
-        if result is None:
-            engine, found = checked.loaded.engine, self._found(checked)
-            assert engine is not None
-            if found is None:
-                result = FileFix(checked.filename, checked.text, checked.text, error="the file does not parse")
-            else:
-                result = fixes.fix(engine, checked.text, checked.filename, checked.identity, found, finding)
-            checked.fixes[finding] = result
-        return result
-
-    def _action(
-        self,
-        checked: Checked,
-        uri: str,
-        finding: Optional[Finding],
-        diagnostics: Tuple[Diagnostic, ...],
-        resolved: bool = False,
-    ) -> Action:
-        if finding is None:
-            title, kind = f"Fix all rewritable {SOURCE} findings in this file", FIX_ALL
-        else:
-            title, kind = fixes.title(finding), QUICK_FIX
-        data: Dict[str, Any] = {
-            "uri": uri,
-            "version": checked.version,
-            "finding": None if finding is None else [finding.line, finding.col, finding.code, finding.text],
-        }
-        edits: Optional[Tuple[TextEdit, ...]] = None
-        if resolved or not self.resolve_edits:
-            edits = tuple(fixes.edits(checked.text, self._fix(checked, finding).text, self.encoding))
-        return Action(title, kind, uri, checked.version, edits, diagnostics, kind == QUICK_FIX, data)
+        return fixes.action(checked, uri, wanted, diagnostics, self.encoding, True)
 
     # -- the end ---------------------------------------------------------------------------------
 
@@ -439,26 +305,6 @@ class Session:
                 buffers.close_buffer(document.path)
         self.documents.clear()
         self.results.clear()
-
-
-def _problem_diagnostic(problem: Problem, encoding: str) -> Diagnostic:
-    """One problem of a configuration file, on its line (or the key's), naming key and value."""
-    where = problem.where
-    try:
-        with open(where.file, "rb") as handle:
-            lines = Lines(handle.read().decode("utf-8", "replace"))
-    except OSError:
-        lines = Lines("")
-    if where.line:
-        row = where.line - 1
-    else:
-        row = next(
-            (number for number in range(len(lines.starts)) if lines.line(number).lstrip().startswith(where.key)), 0
-        )
-    text = lines.line(row)
-    start = len(text) - len(text.lstrip())
-    span = (lines.at(row, start, encoding), lines.at(row, len(text.rstrip()), encoding))
-    return Diagnostic(span, ERROR, f"{where.key}: {problem.value.strip()!r}: {problem.message}")
 
 
 def _finding(data: Sequence[Any]) -> Finding:
