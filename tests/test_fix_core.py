@@ -267,3 +267,21 @@ def test_the_diff_marks_a_missing_final_newline():
         "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-import a.legacy\n\\ No newline at end of file\n"
         "+import a.canonical\n\\ No newline at end of file\n"
     )
+
+
+def test_only_the_chosen_finding_is_rewritten_and_the_proof_still_sees_every_finding(registry) -> None:
+    source = "from a.legacy import X\nfrom a.models import Old\nimport a.old\n"
+    found = fix_text(source, "a/consumer.py", registry, HERE)
+    legacy, old_name, old_module = sorted(found.fixed + tuple(item.finding for item in found.manual))
+    assert [f.code for f in (legacy, old_name, old_module)] == ["SOT101", "SOT102", "SOT101"]
+
+    one = fix_text(source, "a/consumer.py", registry, HERE, only=[old_name])
+    assert one.text == "from a.legacy import X\nfrom a.accounts import New as Old\nimport a.old\n"
+    assert (one.fixed, one.manual) == ((old_name,), ())  # the others are not this call's business
+    # A finding that needs a person: nothing planned, nothing written, the reason given.
+    refused = fix_text(source, "a/consumer.py", registry, HERE, only=[old_module])
+    assert (refused.changed, [item.finding for item in refused.manual]) == (False, [old_module])
+    assert core.plans_a_rewrite(source, "a/consumer.py", registry, HERE, only=[old_name])
+    assert not core.plans_a_rewrite(source, "a/consumer.py", registry, HERE, only=[old_module])
+    assert core.plans_a_rewrite(source, "a/consumer.py", registry, HERE)
+    assert not core.plans_a_rewrite("import a.old\n", "a/consumer.py", registry, HERE)

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
-from flake8_ssot.cli import fixing, migrate, selection
+from flake8_ssot.cli import fixing, migrate, selection, serving
 from flake8_ssot.project import duplicates
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
@@ -29,7 +29,7 @@ from flake8_ssot.config.problems import display_path
 from flake8_ssot.codes import PREFIX
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "duplicates", "baseline", "fix", "migrate")
+COMMANDS = ("check", "duplicates", "baseline", "fix", "migrate", "server")
 
 
 class UsageError(Exception):
@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         "1 some could not be (named on stderr), 2 usage or read error, or no ban list found.",
     )
     migrate.add_arguments(migrating)
+
+    lsp = commands.add_parser("server", help="run the language server for editors (LSP over stdio)")
+    serving.add_arguments(lsp)
     return parser
 
 
@@ -121,6 +124,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             reconfigure(errors="backslashreplace")
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
+        if options.command == "server":
+            return serving.run(options)
         return _run(options)
     except (UsageError, baselines.BaselineError) as error:
         _error(str(error))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.names import is_dotted_name, is_identifier
+from flake8_ssot.resolution.buffers import buffer_stamp
 from flake8_ssot.resolution.model import ModuleSummary
 
 MAX_MODULE_BYTES = 1 << 20
@@ -95,6 +96,9 @@ class SummaryCache:
 
 
 def _stamp(path: str) -> Optional[Tuple[int, int]]:
+    opened = buffer_stamp(path)  # an editor's unsaved text, when the language server has it
+    if opened is not None:
+        return opened
     try:
         status = os.stat(path)
     except OSError:
