@@ -77,7 +77,7 @@ def fix(
 ) -> FileFix:
     """What ``flake8-ssot fix`` makes of ``text`` (``only`` None), or the fixer's rewrite of the
     finding ``only`` alone.  ``found`` are :func:`engine_findings`.  Raises FixerUnavailable."""
-    return fix_text(text, filename, engine.registry, identity, engine, found, None if only is None else [only])
+    return fix_text(text, filename, engine.registry, identity, engine, found, only=None if only is None else [only])
 
 
 def planned(
@@ -89,7 +89,8 @@ def planned(
     only: Optional[Finding],
 ) -> bool:
     """Whether :func:`fix` would rewrite something, from the fixer's planning alone (no LibCST)."""
-    return plans_a_rewrite(text, filename, engine.registry, identity, engine, found, None if only is None else [only])
+    chosen = None if only is None else [only]
+    return plans_a_rewrite(text, filename, engine.registry, identity, engine, found, only=chosen)
 
 
 def title(finding: Finding) -> str:
