@@ -61,6 +61,10 @@ class Plan:
     want_facts: bool = False
     prefilter: bool = True
     noqa: bool = True
+    # Compute only the project's closure, over every file of the project (see project_closure).
+    closure_only: bool = False
+    every_directory: bool = False
+    roots: Tuple[str, ...] = ()  # with closure_only: where the project's files are
 
 
 def make_plan(
@@ -264,6 +268,8 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
         entry["d"] = result.dependencies
     if result.edges is not None:
         entry["e"] = result.edges.to_json()
+    elif result.cached_edges is not None:
+        entry["e"] = result.cached_edges
     if result.missed:
         entry["m"] = sorted(result.missed)
     if result.unmentioned:
@@ -290,7 +296,7 @@ def _from_entry(path: str, entry: Dict[str, Any], want_facts: bool) -> Optional[
             result.identity = ModuleIdentity(None if name is None else str(name), bool(is_package))
         result.dependencies = entry.get("d")
         if "e" in entry:
-            result.edges = Edges.from_json(entry["e"])
+            result.cached_edges = entry["e"]
         result.missed = frozenset(str(name) for name in entry.get("m", ()))
         result.unmentioned = bool(entry.get("u", False))
         return result
@@ -386,6 +392,28 @@ class Chunk:
     new: Optional[FrozenSet[str]] = None
 
 
+def project_closure(
+    registry: Registry, roots: Sequence[str], cache_dir: Optional[str], every_directory: bool = True
+) -> Optional[Closure]:
+    """The closure of the project under ``roots`` (every file of it, whatever is checked), for a
+    caller that checks files one at a time (the flake8 plugin).  Served from the cache while no
+    file changed; None when no rule follows names into other files."""
+    if not reach.needs_closure(registry):
+        return None
+    plan = Plan(
+        registry,
+        cache_dir,
+        code_digest() if cache_dir else "",
+        want_findings=False,
+        closure_only=True,
+        every_directory=every_directory,
+        roots=tuple(os.path.abspath(root) for root in roots),
+    )
+    run = _Run([], plan, 1, Progress(0, sys.stderr))
+    run.results()
+    return run.closure
+
+
 class _Run:
     """The rounds of one run over ``paths``, starting from what the cache kept."""
 
@@ -398,26 +426,36 @@ class _Run:
         registry = plan.registry
         self.reach: Optional[reach.Reach] = None
         self.extra: List[str] = []  # files resolution may read that are not checked
-        if plan.want_findings and plan.prefilter and reach.needs_closure(registry):
-            roots = reach.resolution_roots(registry, self.paths)
+        self.roots: Tuple[str, ...] = ()
+        if (plan.want_findings or plan.closure_only) and plan.prefilter and reach.needs_closure(registry):
+            roots = self.roots = reach.resolution_roots(registry, self.paths) if self.paths else plan.roots
             checked = {os.path.abspath(path) for path in self.paths}
-            self.extra = [path for path in reach.universe(roots) if path not in checked]
+            universe = reach.universe(roots, plan.every_directory)
+            self.extra = [path for path in universe if path not in checked]
             covered = reach.covered_modules(registry, [*self.paths, *self.extra], roots)
             self.reach = reach.Reach(registry, reach.seeds_for(registry, covered), frozenset(covered))
         self.cache = Cache(plan.cache_dir)
         key = manifest_key(
-            plan.tool_digest, repr(registry), str(plan.noqa), str(plan.want_findings), str(plan.want_facts)
+            plan.tool_digest,
+            repr(registry),
+            str(plan.noqa),
+            str(plan.want_findings),
+            str(plan.want_facts),
+            str(plan.closure_only),
+            repr(plan.roots),
         )
         self.manifest = self.cache.load(key) if self.cache.directory else Manifest(key)
         self.hits = self.misses = 0
+        self.closure: Optional[Closure] = None
 
     def results(self) -> List[FileResult]:
         latest: Dict[str, FileResult] = {}  # every file's result from the last round that looked at it
         against: Dict[str, FrozenSet[str]] = {}  # the closure tokens each result was found with
-        closure = self.reach.closure() if self.reach is not None else None
         dirty = self._from_cache(latest, against)
+        closure = None
         if self.reach is not None:
-            closure = self.reach.closure()
+            stored = self._stored_closure() if not any(paths for _, paths in dirty) else None
+            closure = stored if stored is not None else self.reach.closure()
         round_ = Round(closure)
         tokens = closure.tokens() if closure is not None else frozenset()
         work = [Chunk(checking, FIRST, paths) for checking, paths in dirty if paths]
@@ -443,6 +481,7 @@ class _Run:
             tokens = closure.tokens()
             work = self._next(latest, against, round_)
             changed = changed or bool(work)
+        self.closure = round_.closure
         if self.cache.directory:
             self.misses = len(looked_at)
             self.hits = len(self.paths) - self.misses
@@ -479,9 +518,18 @@ class _Run:
                     self.progress.advance()
                 latest[path] = result
                 against[path] = self.manifest.tokens
-                if result.edges is not None and result.identity is not None and self.reach is not None:
-                    self.reach.learn(path, result.edges, result.identity)
+                if result.cached_edges is not None and result.identity is not None and self.reach is not None:
+                    self.reach.learn(path, result.cached_edges, result.identity)
         return dirty
+
+    def _stored_closure(self) -> Optional[Closure]:
+        """The closure the manifest kept, when nothing it was computed from changed."""
+        if self.manifest.closure is None:
+            return None
+        try:
+            return Closure.from_json(self.manifest.closure)
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def _save(self, latest: Dict[str, FileResult], tokens: FrozenSet[str]) -> None:
         files: Dict[str, Any] = {}
@@ -489,7 +537,8 @@ class _Run:
             entry = _entry(result)
             if entry is not None:
                 files[os.path.abspath(path)] = entry
-        self.cache.save(Manifest(self.manifest.key, files, tokens))
+        closure = None if self.closure is None else self.closure.to_json()
+        self.cache.save(Manifest(self.manifest.key, files, tokens, closure=closure))
 
     def _next(self, latest: Dict[str, FileResult], against: Dict[str, FrozenSet[str]], round_: Round) -> List[Chunk]:
         """Which files the next round looks at, and how: each file against the tokens the closure
@@ -507,7 +556,7 @@ class _Run:
                     continue
                 found = latest.get(path)
                 mode: Optional[str] = None
-                if found is not None and found.edges is not None:  # parsed (now or when cached)
+                if found is not None and found.analysed:  # parsed (now or when cached)
                     if not found.missed.isdisjoint(new):
                         mode = AGAIN
                     elif found.unmentioned or round_.new_packages:
