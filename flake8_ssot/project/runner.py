@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
 
-from flake8_ssot.checking.closure import Closure, Edges
+from flake8_ssot.checking.closure import Closure
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding, internal_error
 from flake8_ssot.location import ModuleIdentity, identify
