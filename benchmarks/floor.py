@@ -30,7 +30,7 @@ def tokens(root: str) -> "re.Pattern[bytes]":
     registry = load_registry(ConfigRequest(cwd=root))
     words: Set[str] = set()
     for entry in registry.forbidden_modules:
-        words.update(segment for segment in entry.pattern.segments if segment != "*")
+        words.update(entry.pattern.literal_segments)
     for name_entry in registry.forbidden_names:
         words.update(name_entry.name.split("."))
     words.update(registry.canonical_classes)

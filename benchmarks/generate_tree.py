@@ -11,6 +11,11 @@ constructor calls passing legacy parameters, legacy ``__init__`` parameters, red
 rebindings of the canonical class, re-exports through ``__init__``, and module-level class
 names defined in several modules.
 
+Like a real application's, every ordinary module imports from its own top-level package with
+absolute imports (``from app.core.config import settings``, its domain's earlier layers), and
+every domain has a layer of ``...EventHandler`` classes: what a text prefilter keyed on the
+package name or on ``Handler`` meets in real code.
+
 Each reference is one small template; a host module receives one to six of them, all of
 different templates, written so that they never interact (unique names, no shared bindings).  Each
 template says exactly which findings it yields and :class:`Corpus` adds them up, so a harness can
@@ -508,6 +513,22 @@ class {name}:
 FIXED_FILES: Dict[str, Tuple[str, Mapping[str, int], Mapping[str, int]]] = {
     # path: (text, findings with resolution, findings without)
     "app/__init__.py": ('"""The application."""\n\n__version__ = "1.0.0"\n', {}, {}),
+    # What every ordinary module imports from its own top-level package.
+    "app/core/__init__.py": ('"""Shared infrastructure."""\n', {}, {}),
+    "app/core/config.py": (
+        '''"""Settings every module reads."""
+
+
+class Settings:
+    debug = False
+    page_size = 50
+
+
+settings = Settings()
+''',
+        {},
+        {},
+    ),
     "app/services/__init__.py": (
         '''"""Shared services, re-exported for convenience."""
 
@@ -677,7 +698,6 @@ class Module:
     kind: str  # "app", "services", "websocket_core", "test", "init"
     classes: List[str] = field(default_factory=list)
     imports: List[Tuple[str, str]] = field(default_factory=list)  # (module, name)
-    relative_imports: List[Tuple[str, str]] = field(default_factory=list)
     subject: Optional["Module"] = None  # what a test module tests
     exports: List[Tuple[str, str]] = field(default_factory=list)  # __init__: (submodule, name)
     reference: Optional[str] = None  # text of the seeded reference, if any
@@ -807,16 +827,15 @@ class _Planner:
                 for _ in range(rng.randint(1, 3)):
                     module.classes.append(self.unique_class(base + ROLE[layer]))
                     base = camel(f"{domain}_{noun}_{rng.choice(NOUNS)}")
-                # Imports from earlier layers: absolute through a package, or relative.
+                # Imports from earlier layers, absolute as real applications write them: through
+                # the layer's package, or from the module itself.
                 for earlier in list(layers)[-3:]:
                     if layers[earlier] and rng.random() < 0.6:
                         source = rng.choice(layers[earlier])
                         if rng.random() < 0.5:
                             module.imports.append((f"app.{domain}.{earlier}", source.classes[0]))
                         else:
-                            module.relative_imports.append(
-                                (f"..{earlier}.{source.dotted.rpartition('.')[2]}", source.classes[0])
-                            )
+                            module.imports.append((source.dotted, source.classes[0]))
                 if rng.random() < 0.08:
                     module.imports.append(("app.services", "EmailService"))
                 if rng.random() < 0.04:
@@ -933,10 +952,8 @@ from typing import Any, Dict, List, Optional
 
 def render_module(rng: random.Random, module: Module) -> str:
     parts = [HEADER.format(doc=f"{module.dotted}: {rng.choice(VERBS)} {rng.choice(NOUNS)}s.")]
-    imports = []
+    imports = ["from app.core.config import settings"]
     for source, name in sorted(set(module.imports)):
-        imports.append(f"from {source} import {name}")
-    for source, name in sorted(set(module.relative_imports)):
         imports.append(f"from {source} import {name}")
     if imports:
         parts.append("\n".join(imports) + "\n")
@@ -945,7 +962,7 @@ def render_module(rng: random.Random, module: Module) -> str:
         parts.append("\n" + _class(rng, name, name.endswith("Handler")))
     for _ in range(rng.randint(1, 3)):
         parts.append("\n" + _function(rng, module.classes))
-    used = [name for _, name in module.imports + module.relative_imports]
+    used = [name for _, name in module.imports]
     if used:
         body = ", ".join(f"{name}" for name in sorted(set(used)))
         parts.append(f"\nCOLLABORATORS = ({body},)\n")

@@ -7,10 +7,10 @@ here knows about flake8, INI or TOML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from flake8_ssot.location import ModuleIdentity
-from flake8_ssot.names import DottedPattern, glob_matches, is_within
+from flake8_ssot.names import LITERAL, DottedPattern, class_glob, glob_matches
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,35 @@ class LegacyParameters(Entry):
     def matches_class(self, class_name: str) -> bool:
         return glob_matches(self.key, class_name)
 
+    @property
+    def literals(self) -> Tuple[str, ...]:
+        """The glob's literal parts (``('Handler',)`` for ``[A-Z]*Handler``): every matching name holds them."""
+        return class_glob(self.key).literals
+
+    @property
+    def followed(self) -> bool:
+        """Whether resolution follows calls for this entry: only a glob with a literal part, which a
+        file's text must spell to name a matching class.  A glob without one (``*``, ``[A-Z]*``)
+        matches every class, so the entry is applied by name only: where the text names a parameter."""
+        return bool(self.literals)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What decides for a dotted reference: a forbidden module entry and the module it matched (a
+    prefix of the reference), or a forbidden name entry and its name."""
+
+    entry: Union[ForbiddenModule, ForbiddenName]
+    matched: str
+
+    @property
+    def module_entry(self) -> Optional[ForbiddenModule]:
+        return self.entry if isinstance(self.entry, ForbiddenModule) else None
+
+    @property
+    def name_entry(self) -> Optional[ForbiddenName]:
+        return self.entry if isinstance(self.entry, ForbiddenName) else None
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -141,6 +170,11 @@ class Registry:
     baseline: Optional[str] = None
     report_duplicates: bool = False
     resolve: bool = True
+    # Derived from the entries: the look-up behind forbidden_for (not part of the configuration).
+    _index: "_ForbiddenIndex" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _ForbiddenIndex(self.forbidden_modules, self.forbidden_names))
 
     @property
     def is_empty(self) -> bool:
@@ -151,26 +185,23 @@ class Registry:
             or self.legacy_parameters
         )
 
-    def forbidden_module_for(self, dotted: str) -> Optional[Tuple[ForbiddenModule, str]]:
-        """The first forbidden-module entry covering ``dotted`` and the module it matched."""
-        for entry in self.forbidden_modules:
-            matched = entry.pattern.covering_prefix(dotted)
-            if matched is not None:
-                return entry, matched
-        return None
+    def forbidden_for(self, dotted: str) -> Optional[Match]:
+        """The entry that decides for ``dotted``: the most specific forbidden module or name
+        covering it, and what it matched; None when nothing forbidden covers it.
 
-    def forbidden_name_for(self, dotted: str) -> Optional[ForbiddenName]:
-        """The forbidden-name entry that ``dotted`` is, or lies below (``a.mod.Name.attr``)."""
-        for entry in self.forbidden_names:
-            if is_within(dotted, entry.name):
-                return entry
-        return None
+        The longest match wins; between matches of equal length, the first segment where they
+        differ decides (a literal segment beats ``*``, ``*`` beats ``**``); then a forbidden name
+        beats a forbidden module, then the entry declared first.  Every rule and the fixer ask
+        this one question, so they always name the same entry.
+        """
+        return self._index.lookup(dotted)
 
-    def legacy_parameters_for(self, class_name: str) -> Dict[str, LegacyParameters]:
-        """Legacy parameter name -> the entry that declares it, for a class name."""
+    def legacy_parameters_for(self, class_name: str, followed: bool = False) -> Dict[str, LegacyParameters]:
+        """Legacy parameter name -> the entry that declares it, for a class name (``followed``: only
+        entries resolution follows, see :attr:`LegacyParameters.followed`)."""
         found: Dict[str, LegacyParameters] = {}
         for entry in self.legacy_parameters:
-            if entry.matches_class(class_name):
+            if (entry.followed or not followed) and entry.matches_class(class_name):
                 for parameter in entry.parameters:
                     found.setdefault(parameter, entry)
         return found
@@ -178,3 +209,53 @@ class Registry:
     @property
     def all_legacy_parameters(self) -> FrozenSet[str]:
         return frozenset(p for entry in self.legacy_parameters for p in entry.parameters)
+
+
+_Rank = Tuple[int, Tuple[int, ...], int, int]
+_MEMO_SIZE = 4096
+
+
+class _ForbiddenIndex:
+    """:meth:`Registry.forbidden_for`, fast whatever the number of entries: literal modules and
+    names are looked up by each prefix of the reference; only wildcard patterns are matched one
+    by one.  Answers are remembered (the registry never changes)."""
+
+    def __init__(self, modules: Tuple[ForbiddenModule, ...], names: Tuple[ForbiddenName, ...]) -> None:
+        self.literal: Dict[str, Tuple[int, ForbiddenModule]] = {}
+        self.wild: List[Tuple[int, ForbiddenModule]] = []
+        for position, module_entry in enumerate(modules):
+            if module_entry.pattern.has_wildcard:
+                self.wild.append((position, module_entry))
+            else:
+                self.literal.setdefault(module_entry.pattern.text, (position, module_entry))
+        self.names: Dict[str, Tuple[int, ForbiddenName]] = {}
+        for position, name_entry in enumerate(names):
+            self.names.setdefault(name_entry.name, (position, name_entry))
+        self.memo: Dict[str, Optional[Match]] = {}
+
+    def lookup(self, dotted: str) -> Optional[Match]:
+        if dotted in self.memo:
+            return self.memo[dotted]
+        best: Optional[Match] = None
+        best_rank: _Rank = (0, (), 0, 0)
+        if self.literal or self.names:
+            prefix = ""
+            for size, part in enumerate(dotted.split("."), start=1):
+                prefix = f"{prefix}.{part}" if prefix else part
+                module_hit = self.literal.get(prefix)
+                if module_hit is not None:
+                    best, best_rank = Match(module_hit[1], prefix), (size, (LITERAL,) * size, 0, -module_hit[0])
+                name_hit = self.names.get(prefix)
+                if name_hit is not None:
+                    best, best_rank = Match(name_hit[1], prefix), (size, (LITERAL,) * size, 1, -name_hit[0])
+        for position, module_entry in self.wild:
+            found = module_entry.pattern.match(dotted)
+            if found is not None:
+                matched, ranks = found
+                rank = (len(ranks), ranks, 0, -position)
+                if best is None or rank > best_rank:
+                    best, best_rank = Match(module_entry, matched), rank
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[dotted] = best
+        return best

@@ -133,6 +133,7 @@ class Bindings:
 
     def __init__(self, imports: Iterable[ast.AST], identity: ModuleIdentity) -> None:
         self._targets: Dict[str, Set[str]] = {}
+        self._plain: Dict[str, Set[str]] = {}
         for node in imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -141,6 +142,7 @@ class Bindings:
                     else:
                         head = alias.name.partition(".")[0]
                         self._bind(head, head)
+                        self._plain.setdefault(head, set()).add(alias.name)
             elif isinstance(node, ast.ImportFrom):
                 base = import_target(node, identity)
                 if base is None:
@@ -157,6 +159,10 @@ class Bindings:
 
     def targets(self, local: str) -> Set[str]:
         return self._targets.get(local, set())
+
+    def plain_imports(self, head: str) -> Set[str]:
+        """The dotted names of ``import a.b`` statements (no ``as``) binding ``head``."""
+        return self._plain.get(head, set())
 
     def qualify(self, dotted: str) -> Set[str]:
         """Every fully qualified reading of ``dotted`` through the file's imports."""

@@ -53,6 +53,10 @@ class Case:
     undecodable: Optional[Tuple[int, str]] = None
     deep: bool = False
     tags: Tuple[str, ...] = field(default_factory=tuple)
+    # Newer syntax: (the Python it needs, the line and the construct SOT901 names).
+    needs: Optional[Tuple[Tuple[int, int], int, str]] = None
+    # Python 3.12 f-strings: `check` reads them as Python 3.12 does on every interpreter.
+    pep701: bool = False
 
     @property
     def module_file(self) -> str:
@@ -147,15 +151,31 @@ def source_cases() -> List[Case]:
         _case("app/half_typed_indent.py", "import app.legacy\nif x:\n"),
         _case("app/tab_error.py", "if True:\n\tx = 1\n        import app.legacy\n"),
         # Newer syntax: findings on an interpreter that has it, SOT901 / E999 on an older one.
-        _case("app/syntax_310_match.py", "import app.legacy\nmatch x:\n    case 1:\n        pass\n", (1, 1, "SOT101")),
+        _case(
+            "app/syntax_310_match.py",
+            "import app.legacy\nmatch x:\n    case 1:\n        pass\n",
+            (1, 1, "SOT101"),
+            needs=((3, 10), 2, "a match statement"),
+        ),
         _case(
             "app/syntax_311_except_star.py",
             "import app.legacy\ntry:\n    pass\nexcept* ValueError:\n    pass\n",
             (1, 1, "SOT101"),
+            needs=((3, 11), 2, "an except* clause"),
         ),
-        _case("app/syntax_312_type.py", "import app.legacy\ntype Alias = list[int]\n", (1, 1, "SOT101")),
-        _case("app/syntax_312_fstring.py", 'from app import legacy\nx = f"{"nested"}"\n', (1, 1, "SOT101")),
-        _case("app/syntax_313_type_default.py", "import app.legacy\ndef f[T = int](x: T) -> T:\n    return x\n", (1, 1, "SOT101")),
+        _case(
+            "app/syntax_312_type.py",
+            "import app.legacy\ntype Alias = list[int]\n",
+            (1, 1, "SOT101"),
+            needs=((3, 12), 2, "a type alias statement"),
+        ),
+        _case("app/syntax_312_fstring.py", 'from app import legacy\nx = f"{"nested"}"\n', (1, 1, "SOT101"), pep701=True),
+        _case(
+            "app/syntax_313_type_default.py",
+            "import app.legacy\ndef f[T = int](x: T) -> T:\n    return x\n",
+            (1, 1, "SOT101"),
+            needs=((3, 13), 2, "a type parameter default"),
+        ),
         # Bytes and encodings.
         _raw("app/null_byte.py", b"import app.legacy\nx = 1\x00\n"),
         _raw(
@@ -334,10 +354,28 @@ def command_outcome(case: Case) -> Outcome:
         return Outcome(((line, 1, "SOT901"),), fragment)
     assert case.undecodable is None, case.path
     failure = parse_failure(text)
+    if failure is not None and case.pep701:
+        return Outcome(case.findings)  # read as Python 3.12 reads it
+    if failure is not None and case.needs is not None and libcst_reads(text):
+        (major, minor), line, construct = case.needs
+        return Outcome(((line, 1, "SOT901"),), f"it needs Python >= {major}.{minor} syntax ({construct} on line {line})")
     if failure is not None:
         kind, line, message = failure
         return Outcome(((line, 1, "SOT901"),), f"{kind}: {message}")
     return Outcome(case.findings)
+
+
+def libcst_reads(text: str) -> bool:
+    """Whether the installed LibCST (if any) parses ``text``: then SOT901 names the Python it needs."""
+    try:
+        import libcst
+    except ImportError:
+        return False
+    try:
+        libcst.parse_module(text)
+    except Exception:  # noqa: BLE001 - this LibCST release does not know the syntax
+        return False
+    return True
 
 
 def flake8_outcome(case: Case) -> Optional[Outcome]:

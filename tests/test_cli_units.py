@@ -85,7 +85,8 @@ def test_readme_documents_every_command_line_option() -> None:
     section = README[README.index("## Command line") : README.index("## Adopting on a big codebase")]
     subparsers = next(action for action in parser._actions if action.choices and isinstance(action.choices, dict))
     for name, subparser in subparsers.choices.items():
-        assert f"**`{name} [PATH ...]`**" in section
+        positionals = [action.metavar for action in subparser._actions if not action.option_strings]
+        assert (f"**`{name} [{positionals[0]} ...]`**" if positionals else f"**`{name}`**") in section
         for action in subparser._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":

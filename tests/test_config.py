@@ -156,10 +156,10 @@ INI_PROBLEMS = [
     (
         "[flake8]\nssot-forbidden-modules =\n    a..b\n    a.b.\n    1abc = x\n    a.class\n    ok = 2bad\n",
         [
-            "setup.cfg:3: ssot-forbidden-modules: 'a..b': not a valid dotted module name (segments may be '*')",
-            "setup.cfg:4: ssot-forbidden-modules: 'a.b.': not a valid dotted module name (segments may be '*')",
-            "setup.cfg:5: ssot-forbidden-modules: '1abc': not a valid dotted module name (segments may be '*')",
-            "setup.cfg:6: ssot-forbidden-modules: 'a.class': not a valid dotted module name (segments may be '*')",
+            "setup.cfg:3: ssot-forbidden-modules: 'a..b': not a valid dotted module name (segments may be '*' or '**')",
+            "setup.cfg:4: ssot-forbidden-modules: 'a.b.': not a valid dotted module name (segments may be '*' or '**')",
+            "setup.cfg:5: ssot-forbidden-modules: '1abc': not a valid dotted module name (segments may be '*' or '**')",
+            "setup.cfg:6: ssot-forbidden-modules: 'a.class': not a valid dotted module name (segments may be '*' or '**')",
             "setup.cfg:7: ssot-forbidden-modules: '2bad': replacement is not a valid dotted module name",
         ],
     ),
@@ -187,7 +187,7 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-forbidden-modules = *.*\n",
-        ["setup.cfg:2: ssot-forbidden-modules: '*.*': not a valid dotted module name (segments may be '*')"],
+        ["setup.cfg:2: ssot-forbidden-modules: '*.*': needs at least one named segment: wildcards alone would forbid every module"],
     ),
     (
         "[flake8]\nssot-forbidden-names = Old\n",
@@ -225,7 +225,8 @@ INI_PROBLEMS = [
         "[flake8]\nssot-legacy-parameters =\n    *Handler\n    Bad-Name = x\n    *Service = 1x, ok\n",
         [
             "setup.cfg:3: ssot-legacy-parameters: '*Handler': needs at least one parameter name after '='",
-            "setup.cfg:4: ssot-legacy-parameters: 'Bad-Name': not a valid class-name glob (identifier characters, '*', '?')",
+            "setup.cfg:4: ssot-legacy-parameters: 'Bad-Name': '-' cannot be part of a class name, so the glob "
+            "matches no class (globs use '*', '?' and character classes such as '[A-Z]')",
             "setup.cfg:5: ssot-legacy-parameters: '1x': not a valid parameter name",
         ],
     ),

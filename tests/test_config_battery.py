@@ -93,8 +93,8 @@ CASES: List[Tuple[str, Files, List[str]]] = [
             "ssot-forbidden-names = a.mod.Old = a.mod.\n"
         },
         [
-            "setup.cfg:4: ssot-forbidden-modules: 'a-b.c': not a valid dotted module name (segments may be '*')",
-            "setup.cfg:5: ssot-forbidden-modules: 'a. b': not a valid dotted module name (segments may be '*')",
+            "setup.cfg:4: ssot-forbidden-modules: 'a-b.c': not a valid dotted module name (segments may be '*' or '**')",
+            "setup.cfg:5: ssot-forbidden-modules: 'a. b': not a valid dotted module name (segments may be '*' or '**')",
             "setup.cfg:6: ssot-forbidden-names: 'a.mod.': replacement is not a valid dotted name",
         ],
     ),

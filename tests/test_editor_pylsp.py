@@ -10,21 +10,17 @@ relative to the workspace root, so the buffer is checked as the module it will b
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import shutil
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from lsp_client import LspProcess, environment
+
 FIXTURE = Path(__file__).parent / "fixtures" / "clients" / "project"
-TIMEOUT = 90.0  # seconds for any one answer; generous for loaded CI machines, never asserted on
 
 SETTINGS = {
     "pylsp": {
@@ -45,125 +41,16 @@ SOT301_MESSAGE = (
 )
 
 
-class LanguageServer:
-    """A pylsp process and the client half of the protocol: frames, requests, notifications."""
+class LanguageServer(LspProcess):
+    """A pylsp process, run as an editor runs it, and the client half of the protocol."""
 
     def __init__(self, root: Path) -> None:
-        env = dict(os.environ)
         # pylsp runs ``flake8`` from PATH, as in a user's editor: the one next to this Python.
-        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pylsp"],
-            cwd=str(root),
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.inbox: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
-        self.seen: List[Dict[str, Any]] = []
-        self.stderr: List[str] = []
-        self.next_id = 0
-        self.ended = threading.Event()  # the server closed its output
-        threading.Thread(target=self._read_frames, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
-
-    def _read_frames(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        try:
-            while True:
-                headers: Dict[str, str] = {}
-                while True:
-                    line = stream.readline()
-                    if not line:
-                        return
-                    line = line.strip()
-                    if not line:
-                        break
-                    name, _, value = line.decode("ascii").partition(":")
-                    headers[name.strip().lower()] = value.strip()
-                body = stream.read(int(headers["content-length"]))
-                self.inbox.put(json.loads(body.decode("utf-8")))
-        finally:
-            self.ended.set()
-            self.inbox.put(None)
-
-    def _read_stderr(self) -> None:
-        stream = self.process.stderr
-        assert stream is not None
-        for line in stream:
-            self.stderr.append(line.decode("utf-8", "replace"))
-
-    def send(self, message: Dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
-        stdin = self.process.stdin
-        assert stdin is not None
-        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        stdin.flush()
-
-    def notify(self, method: str, params: Dict[str, Any]) -> None:
-        self.send({"method": method, "params": params})
-
-    def request(self, method: str, params: Optional[Dict[str, Any]]) -> Any:
-        self.next_id += 1
-        ident = self.next_id
-        self.send({"id": ident, "method": method, "params": params})
-        reply = self.wait(lambda message: message.get("id") == ident and "method" not in message, method)
-        assert "error" not in reply, reply
-        return reply.get("result")
-
-    def wait(self, wanted: Callable[[Dict[str, Any]], bool], what: str) -> Dict[str, Any]:
-        """The first message (already seen or still to come) that is ``wanted``."""
-        for message in self.seen:
-            if wanted(message):
-                return message
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                message = self.inbox.get(timeout=max(remaining, 0.001))
-            except queue.Empty:
-                pytest.fail(f"pylsp sent no {what} within {TIMEOUT:.0f}s; its stderr:\n{''.join(self.stderr)}")
-            if message is None:
-                pytest.fail(f"pylsp closed its output while we waited for {what}; its stderr:\n{''.join(self.stderr)}")
-            if "method" in message and "id" in message:
-                # A request from the server (progress, configuration): answer it, as editors do.
-                self.send({"id": message["id"], "result": None})
-                continue
-            self.seen.append(message)
-            if wanted(message):
-                return message
+        super().__init__([sys.executable, "-m", "pylsp"], str(root), environment(), name="pylsp")
 
     def diagnostics(self, uri: str, version: int) -> List[Dict[str, Any]]:
         """The diagnostics pylsp published for ``version`` of the document at ``uri``."""
-        message = self.wait(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == uri
-            and m["params"].get("version") == version,
-            f"diagnostics for {uri} version {version}",
-        )
-        return sorted(message["params"]["diagnostics"], key=lambda d: (d["range"]["start"]["line"], d["code"]))
-
-    def open(self, uri: str, text: str, version: int = 1) -> None:
-        self.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "python", "version": version, "text": text}},
-        )
-
-    def close(self) -> None:
-        try:
-            if self.process.poll() is None and not self.ended.is_set():
-                self.request("shutdown", None)
-                self.notify("exit", {})
-                self.process.wait(timeout=TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(timeout=TIMEOUT)
-            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-                if stream is not None:
-                    stream.close()
+        return sorted(self.published(uri, version), key=lambda d: (d["range"]["start"]["line"], d["code"]))
 
 
 @pytest.fixture

@@ -173,6 +173,32 @@ def test_a_rewrite_that_would_add_a_finding_is_dropped(registry, monkeypatch):
     assert [m.finding.code for m in result.manual] == ["SOT101"]
 
 
+def test_findings_keep_leaves_out_are_neither_fixed_nor_reported(registry):
+    text = "import a.legacy\nimport a.legacy as kept\nfrom a.models import Old\n"
+    result = fix_text(text, "a/consumer.py", registry, HERE, keep=lambda finding: finding.line != 2)
+    assert result.text == "import a.canonical\nimport a.legacy as kept\nfrom a.accounts import New as Old\n"
+    assert [(f.line, f.code) for f in result.fixed] == [(1, "SOT101"), (3, "SOT102")]
+    assert (result.manual, result.error) == ((), None)
+    # Only findings it leaves out: the file is returned as it is, and nothing is reported.
+    assert fix_text(text, "a/consumer.py", registry, HERE, keep=lambda finding: False) == FileFix(
+        "a/consumer.py", text, text
+    )
+
+
+def test_a_rewrite_that_would_change_a_finding_keep_leaves_out_is_dropped(registry):
+    # One statement, one rewrite: fixing the kept finding would also fix the one left out.
+    text = "import a.legacy.sub, a.legacy\n"
+    result = fix_text(text, "a/consumer.py", registry, HERE, keep=lambda finding: "sub" not in finding.text)
+    reason = (
+        "the rewrite would also change 'SOT101 import of 'a.legacy.sub', inside legacy module 'a.legacy'; use "
+        "'a.canonical'', which flake8's selection or a noqa comment leaves alone"
+    )
+    assert (result.text, result.fixed, result.error) == (text, (), reason)
+    assert [(m.finding.text, m.reason) for m in result.manual] == [
+        ("import of legacy module 'a.legacy'; use 'a.canonical'", reason)
+    ]
+
+
 def test_a_rewrite_that_would_not_parse_is_dropped(registry, monkeypatch):
     monkeypatch.setattr(apply, "apply_plan", lambda text, plan, identity: ("def (:\n", set()))
     result = fix_text("from a.legacy import X\n", "a/consumer.py", registry, HERE)
@@ -241,3 +267,21 @@ def test_the_diff_marks_a_missing_final_newline():
         "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-import a.legacy\n\\ No newline at end of file\n"
         "+import a.canonical\n\\ No newline at end of file\n"
     )
+
+
+def test_only_the_chosen_finding_is_rewritten_and_the_proof_still_sees_every_finding(registry) -> None:
+    source = "from a.legacy import X\nfrom a.models import Old\nimport a.old\n"
+    found = fix_text(source, "a/consumer.py", registry, HERE)
+    legacy, old_name, old_module = sorted(found.fixed + tuple(item.finding for item in found.manual))
+    assert [f.code for f in (legacy, old_name, old_module)] == ["SOT101", "SOT102", "SOT101"]
+
+    one = fix_text(source, "a/consumer.py", registry, HERE, only=[old_name])
+    assert one.text == "from a.legacy import X\nfrom a.accounts import New as Old\nimport a.old\n"
+    assert (one.fixed, one.manual) == ((old_name,), ())  # the others are not this call's business
+    # A finding that needs a person: nothing planned, nothing written, the reason given.
+    refused = fix_text(source, "a/consumer.py", registry, HERE, only=[old_module])
+    assert (refused.changed, [item.finding for item in refused.manual]) == (False, [old_module])
+    assert core.plans_a_rewrite(source, "a/consumer.py", registry, HERE, only=[old_name])
+    assert not core.plans_a_rewrite(source, "a/consumer.py", registry, HERE, only=[old_module])
+    assert core.plans_a_rewrite(source, "a/consumer.py", registry, HERE)
+    assert not core.plans_a_rewrite("import a.old\n", "a/consumer.py", registry, HERE)

@@ -241,3 +241,43 @@ def test_the_attribute_pattern_cannot_backtrack_exponentially(tmp_path):
     registry_from_ini(tmp_path, ATTRIBUTE_REGISTRY)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.stdout == "[False, False, False, False, False]\n", result.stderr
+
+
+DEEP_REGISTRY = """\
+[flake8]
+ssot-forbidden-modules = site.**.migrations
+ssot-resolve = false
+"""
+# Every way the rules reach a module 'site.**.migrations' matches: each passes the prefilter and
+# is reported exactly as without it.
+DEEP_FOUND = {
+    "import, no segment for '**'": ("import site.migrations\n", "SOT101"),
+    "import, two segments for '**'": ("import site.a.b.migrations\n", "SOT101"),
+    "from-import of the module": ("from site.app import migrations\n", "SOT101"),
+    "relative import": ("from .. import migrations\n", "SOT101"),
+    "relative import, continued": ("from \\\n    ..app import migrations\n", "SOT101"),
+    "chain": ("import site\nsite.app.migrations.run()\n", "SOT104"),
+    "string split across literals": ('from unittest import mock\nmock.patch("site.app.migr" "ations.run")\n', "SOT103"),
+    "string with an escape": ('import sys\nsys.modules.get("site.app.migr\\x61tions")\n', "SOT103"),
+}
+DEEP_SKIPPED = {
+    "another package": "from site.app import models\nmodels.Thing()\n",
+    "a string naming other targets": 'from unittest import mock\nmock.patch("site.app.models.Thing")\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_FOUND))
+def test_double_star_matches_pass_the_prefilter_and_are_reported(tmp_path, name):
+    source, code = DEEP_FOUND[name]
+    passes, fast, full = _both_ways(registry_from_ini(tmp_path, DEEP_REGISTRY), source, ModuleIdentity("site.x.views"))
+    assert passes
+    assert fast == full
+    assert [f.code for f in full] == [code]
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_SKIPPED))
+def test_files_that_cannot_reach_a_double_star_match_are_not_parsed(tmp_path, name):
+    source = DEEP_SKIPPED[name]
+    passes, fast, full = _both_ways(registry_from_ini(tmp_path, DEEP_REGISTRY), source, ModuleIdentity("site.x.views"))
+    assert not passes
+    assert fast == full == []

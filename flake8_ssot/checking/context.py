@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union, overload
 
+from flake8_ssot.checking.closure import ClosureView
 from flake8_ssot.checking.collect import Nodes
 from flake8_ssot.checking.words import Interest
 from flake8_ssot.location import ModuleIdentity
@@ -23,6 +24,8 @@ class FileContext:
     Layers above the rule protocol attach what they derive from a file (cross-file resolution)
     through :meth:`derived`, computed once per file and only when a rule asks; a caller that passes
     its own ``derived`` store sees them afterwards (the command records what resolution read).
+    ``closure``, when the project's closure is known, lets rules skip names that cannot carry a
+    legacy meaning (None: every name may).
     """
 
     def __init__(
@@ -34,8 +37,10 @@ class FileContext:
         filename: Optional[str] = None,
         text: Optional[str] = None,
         derived: Optional[Dict[str, Any]] = None,
+        closure: Optional[ClosureView] = None,
     ) -> None:
         self.tree = tree
+        self.closure = closure
         self.identity = identity
         self.registry = registry
         self.filename = filename

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Dict, Iterable, List, Optional, Tuple, Union
+from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
-# What a file's text must contain: a substring, or a pattern that must match somewhere.
-Fragment = Union[str, "re.Pattern[str]"]
+from flake8_ssot.checking.closure import ClosureMention
+
+# What a file's text must contain: a substring, a pattern that must match somewhere, or
+# :data:`~flake8_ssot.checking.closure.CLOSED` (a name of the project's closure).
+Fragment = Union[str, "re.Pattern[str]", ClosureMention]
 # A fragment, or several fragments that must all occur.
 Word = Union[Fragment, Tuple[Fragment, ...]]
 
@@ -81,7 +84,7 @@ class Interest:
         if words is None:
             self.alternatives: Optional[Tuple[Tuple[Fragment, ...], ...]] = None
         else:
-            found = {(word,) if isinstance(word, (str, re.Pattern)) else tuple(word) for word in words}
+            found = {(word,) if isinstance(word, (str, re.Pattern, ClosureMention)) else tuple(word) for word in words}
             ordered = (_cheapest_first(alt) for alt in found if alt and all(alt))
             self.alternatives = tuple(sorted(ordered, key=repr))
 
@@ -91,9 +94,34 @@ class Interest:
             return text
         return text + "\n" + unicodedata.normalize("NFKC", text)
 
-    def might_match(self, searchable: str, seen: Optional[Dict[Fragment, bool]] = None) -> bool:
+    def anchors(self, closure_tokens: Optional[AbstractSet[str]] = None) -> Optional[FrozenSet[str]]:
+        """Literals one of which every text this interest can match contains (searched as they
+        are, before NFKC normalisation: for ASCII texts only); None when some alternative holds no
+        literal.  An alternative needing :data:`~flake8_ssot.checking.closure.CLOSED` is anchored
+        by ``closure_tokens`` when given (the closure's identifiers)."""
+        if self.alternatives is None:
+            return None
+        found: Set[str] = set()
+        for alternative in self.alternatives:
+            if closure_tokens is not None and any(isinstance(fragment, ClosureMention) for fragment in alternative):
+                found.update(closure_tokens)
+                continue
+            literals = [fragment for fragment in alternative if isinstance(fragment, str)]
+            if not literals:
+                return None
+            found.add(max(literals, key=lambda literal: (len(literal), literal)))
+        return frozenset(found)
+
+    def might_match(
+        self,
+        searchable: str,
+        seen: Optional[Dict[Fragment, bool]] = None,
+        mentions: Optional[Callable[[], bool]] = None,
+    ) -> bool:
         """``searchable`` as returned by :meth:`searchable`; ``seen`` remembers fragments looked up
-        in the same text (shared by every rule's interest)."""
+        in the same text (shared by every rule's interest).  ``mentions`` answers
+        :data:`~flake8_ssot.checking.closure.CLOSED` (asked at most once per text); without it
+        the fragment is present."""
         if self.alternatives is None:
             return True
         if seen is None:
@@ -104,6 +132,8 @@ class Interest:
                 if present is None:
                     if isinstance(fragment, str):
                         present = fragment in searchable
+                    elif isinstance(fragment, ClosureMention):
+                        present = True if mentions is None else mentions()
                     else:
                         present = fragment.search(searchable) is not None
                     seen[fragment] = present
@@ -115,9 +145,12 @@ class Interest:
 
 
 def _cheapest_first(alternative: Tuple[Fragment, ...]) -> Tuple[Fragment, ...]:
-    """Substrings first, longer (rarer) ones first; then patterns, in the order given."""
+    """The closure's answer (decided once per text) first, then substrings, longer (rarer) ones
+    first; then patterns, in the order given."""
+    closed = tuple(fragment for fragment in alternative if isinstance(fragment, ClosureMention))[:1]
     substrings = sorted((fragment for fragment in alternative if isinstance(fragment, str)), key=lambda s: (-len(s), s))
-    return (*substrings, *(fragment for fragment in alternative if not isinstance(fragment, str)))
+    patterns = (fragment for fragment in alternative if not isinstance(fragment, (str, ClosureMention)))
+    return (*closed, *substrings, *patterns)
 
 
 # Blanks between the tokens of one logical line: spaces, tabs, form feeds, line continuations.
@@ -126,14 +159,30 @@ _IDENTIFIER = r"[^\W\d]\w*"
 
 
 def _segment(segment: str) -> str:
-    return _IDENTIFIER if segment == "*" else re.escape(segment)
+    return _IDENTIFIER if segment in ("*", "**") else re.escape(segment)
+
+
+def _dotted(path: Tuple[str, ...]) -> str:
+    """A dotted name spelt as ``path`` says: ``*`` one identifier, ``**`` zero or more."""
+    separator = _BLANK + r"*\." + _BLANK + "*"
+    pattern, first = "", True
+    for segment in path:
+        if segment != "**":
+            pattern += ("" if first else separator) + _segment(segment)
+            first = False
+        elif first:
+            pattern += "(?:" + _IDENTIFIER + separator + ")*"
+        else:
+            pattern += "(?:" + separator + _IDENTIFIER + ")*"
+    return pattern
 
 
 def package_import_words(packages: Iterable[Tuple[str, ...]]) -> Tuple["re.Pattern[str]", ...]:
     """Patterns, one of which a text holds when an import statement in it reads from one of
     ``packages`` (``from a.b import x``, exactly that package; relatively, ``from .b import x``
     or ``from .. import x``) or binds the top-level package of one (``import a.c``, which binds
-    ``a``).  Segments may be ``*`` (any identifier).
+    ``a``).  Segments may be ``*`` (any identifier) or ``**`` (any number of them); a path needs a
+    named segment.
 
     Lossless for statements however they are spaced or continued (``from a . b import``, a
     backslash-newline between tokens); a mention in a comment or string may match too.
@@ -141,7 +190,7 @@ def package_import_words(packages: Iterable[Tuple[str, ...]]) -> Tuple["re.Patte
     paths = sorted({tuple(path) for path in packages if path})
     if not paths:
         return ()
-    dotted = [(_BLANK + r"*\." + _BLANK + "*").join(_segment(segment) for segment in path) for path in paths]
+    dotted = [_dotted(path) for path in paths]
     reads_from = re.compile(r"from" + _BLANK + r"+(?:" + "|".join(dotted) + r")" + _BLANK + r"+import(?!\w)")
     tops = sorted({_segment(path[0]) for path in paths})
     # The rest of the statement's logical line (continuations included), then a top-level package

@@ -20,12 +20,15 @@ import sys
 import tokenize
 from typing import Callable, List, Sequence, TextIO
 
+from flake8_ssot.cli.selection import Selection
 from flake8_ssot.project.analyse import FileResult
 from flake8_ssot.project.atomic import write_atomically
-from flake8_ssot.project.source import Unreadable, decode, read_bytes
+from flake8_ssot.project.noqa import Noqa
+from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.project.settings import Project
 from flake8_ssot.codes import FILE_NOT_ANALYSED
 from flake8_ssot.engine import Engine
+from flake8_ssot.findings import Finding
 from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, fix_text, libcst_available
 from flake8_ssot.fix.core import MANUAL_BY_CODE
 from flake8_ssot.fix.plan import FIXABLE_CODES
@@ -46,8 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(options: argparse.Namespace, project: Project, files: Sequence[str], results_of: Results) -> int:
-    """Fix ``files``.  ``results_of`` is the command's checker (findings per file, cached, in parallel)."""
+def run(
+    options: argparse.Namespace, project: Project, files: Sequence[str], results_of: Results, chosen: Selection
+) -> int:
+    """Fix ``files``.  ``results_of`` is the command's checker (findings per file, cached, in parallel,
+    only those ``check`` reports); only findings ``chosen`` selects and no ``noqa`` comment drops are
+    fixed, as only those are reported."""
     if not libcst_available():
         sys.stderr.write(f"flake8-ssot: error: {INSTALL_HINT}\n")
         return EXIT_ERROR
@@ -63,7 +70,7 @@ def run(options: argparse.Namespace, project: Project, files: Sequence[str], res
             continue
         codes = {item.finding.code for item in result.located}
         if codes & FIXABLE_CODES and FILE_NOT_ANALYSED not in codes:
-            outcome = _fix_file(result.path, registry, engine)
+            outcome = _fix_file(result.path, registry, engine, chosen, noqa=not options.disable_noqa)
         else:
             outcome = _unfixable(result)
         if outcome.changed:
@@ -94,13 +101,21 @@ def run(options: argparse.Namespace, project: Project, files: Sequence[str], res
     return EXIT_FINDINGS if totals.manual or totals.refused else EXIT_CLEAN
 
 
-def _fix_file(path: str, registry: Registry, engine: Engine) -> FileFix:
+def _fix_file(path: str, registry: Registry, engine: Engine, chosen: Selection, noqa: bool) -> FileFix:
     try:
         text = decode(read_bytes(path))
     except Unreadable as error:
         return FileFix(path, "", "", error=str(error))
     identity = identify(path, registry.source_roots)
-    return fix_text(text, path, registry, identity, engine)
+    comments = Noqa(text, split_lines(text)) if noqa else None
+
+    def reported(finding: Finding) -> bool:
+        """What ``check`` reports: selected by flake8's selection, not dropped by a ``noqa`` comment."""
+        if not chosen.reports(path, finding.code):
+            return False
+        return comments is None or not comments.suppresses(finding.line, finding.code)
+
+    return fix_text(text, path, registry, identity, engine, keep=reported)
 
 
 def _unfixable(result: FileResult) -> FileFix:

@@ -1,4 +1,4 @@
-"""``flake8-ssot``: argument parsing, the three commands, and exit codes.
+"""``flake8-ssot``: argument parsing, the commands, and exit codes.
 
 Exit codes: 0 nothing to report, 1 findings (or duplicates), 2 usage, configuration or I/O error.
 Errors are one clean message on stderr, never a traceback.
@@ -7,26 +7,29 @@ Errors are one clean message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
-from flake8_ssot.cli import fixing
+from flake8_ssot.cli import fixing, migrate, selection, serving
 from flake8_ssot.project import duplicates
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
 from flake8_ssot.cli.discovery import discover
+from flake8_ssot.cli.selection import Selection, load_selection
 from flake8_ssot.project.formats import FORMATS, Writer, writers
 from flake8_ssot.project.report import Reported, assemble
 from flake8_ssot.project.settings import Project, load_project
 from flake8_ssot.project.runner import check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
+from flake8_ssot.codes import PREFIX
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "duplicates", "baseline", "fix")
+COMMANDS = ("check", "duplicates", "baseline", "fix", "migrate", "server")
 
 
 class UsageError(Exception):
@@ -73,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output-file", metavar="FILE", help="write the report to FILE (overwritten), not stdout")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
     check.add_argument("--no-baseline", action="store_true", help="ignore the configured ssot-baseline")
+    selection.add_arguments(check)
 
     dupes = commands.add_parser("duplicates", parents=[common], help="class names defined in several modules")
     dupes.add_argument("--include-tests", action="store_true", help="count definitions in test files too")
@@ -84,9 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"baseline file (default: the configured ssot-baseline, else {baselines.DEFAULT_NAME})",
     )
+    selection.add_arguments(base)
 
     fixer = commands.add_parser("fix", parents=[common], help="rewrite legacy references to their replacements")
     fixing.add_arguments(fixer)
+    selection.add_arguments(fixer)
+
+    migrating = commands.add_parser(
+        "migrate",
+        help="print the registry equivalent to flake8-tidy-imports' banned-modules or Ruff's banned-api",
+        description="Print the flake8-ssot registry equivalent to the ban lists of flake8-tidy-imports "
+        "(banned-modules) and Ruff (flake8-tidy-imports banned-api). Exit codes: 0 every ban translated, "
+        "1 some could not be (named on stderr), 2 usage or read error, or no ban list found.",
+    )
+    migrate.add_arguments(migrating)
+
+    lsp = commands.add_parser("server", help="run the language server for editors (LSP over stdio)")
+    serving.add_arguments(lsp)
     return parser
 
 
@@ -106,6 +124,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             reconfigure(errors="backslashreplace")
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
+        if options.command == "server":
+            return serving.run(options)
         return _run(options)
     except (UsageError, baselines.BaselineError) as error:
         _error(str(error))
@@ -126,27 +146,46 @@ def _error(message: str) -> None:
 
 
 def _run(options: argparse.Namespace) -> int:
-    project = load_project(ConfigRequest.from_options(options), options.exclude, options.extend_exclude)
+    if options.command == "migrate":
+        return migrate.run(options)  # reads the peers' configuration, not the registry
+    request = ConfigRequest.from_options(options)
+    project = load_project(request, options.exclude, options.extend_exclude)
+    chosen = None if options.command == "duplicates" else load_selection(request, options)
     missing = [path for path in options.paths if not os.path.lexists(path)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     files = discover(options.paths, project.exclude, project.filename)
     if options.command == "duplicates":
         return _duplicates(options, project, files)
+    assert chosen is not None
+    if chosen.reports_nothing:
+        sys.stderr.write(
+            f"flake8-ssot: note: flake8's selection reports no {PREFIX} code ({chosen.describe()}), so nothing "
+            f"is reported; add {PREFIX} to 'select' or 'extend-select'\n"
+        )
     if options.command == "baseline":
-        return _baseline(options, project, files)
+        return _baseline(options, project, files, chosen)
     if options.command == "fix":
-        return fixing.run(options, project, files, _results)
-    return _check(options, project, files)
+        return fixing.run(options, project, files, functools.partial(_results, chosen=chosen), chosen)
+    return _check(options, project, files, chosen)
 
 
 def _results(
-    options: argparse.Namespace, project: Project, files: Sequence[str], findings: bool, facts: bool
+    options: argparse.Namespace,
+    project: Project,
+    files: Sequence[str],
+    findings: bool,
+    facts: bool,
+    chosen: Optional[Selection] = None,
 ) -> List[FileResult]:
+    """Every file's result; with ``chosen``, only the findings flake8's selection reports."""
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
     plan = make_plan(project.registry, cache_dir, findings, facts, noqa=not options.disable_noqa)
-    jobs = options.jobs or default_jobs()
+    jobs = options.jobs or default_jobs(len(files))
     results = check_files(files, plan, jobs)
+    if chosen is not None:
+        for result in results:
+            result.located = [item for item in result.located if chosen.reports(result.path, item.finding.code)]
     if options.verbose:
         parsed = sum(result.parsed for result in results)
         hits = sum(result.cache_hits for result in results)
@@ -158,8 +197,10 @@ def _results(
     return results
 
 
-def _located(project: Project, results: Sequence[FileResult]) -> List[Tuple[str, List[Located]]]:
-    """Each file's findings, SOT303 added when configured, sorted per file."""
+def _located(
+    project: Project, results: Sequence[FileResult], chosen: Selection
+) -> List[Tuple[str, List[Located]]]:
+    """Each file's findings, SOT303 added when configured and selected, sorted per file."""
     extra: Dict[str, List[Located]] = {}
     if project.registry.report_duplicates:
         facts = [(result.path, result.facts) for result in results if result.facts is not None]
@@ -167,7 +208,9 @@ def _located(project: Project, results: Sequence[FileResult]) -> List[Tuple[str,
         extra = duplicates.duplicate_findings(groups)
     combined = []
     for result in results:
-        located = result.located + extra.get(result.path, [])
+        located = result.located + [
+            item for item in extra.get(result.path, []) if chosen.reports(result.path, item.finding.code)
+        ]
         if located:
             combined.append((result.path, sorted(located, key=lambda item: item.finding)))
     return combined
@@ -178,12 +221,12 @@ def _fingerprinted(path: str, located: Sequence[Located], base_dir: str) -> List
     return baselines.fingerprints(key, [(item.finding, item.source) for item in located])
 
 
-def _check(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
+def _check(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     baseline_path = options.baseline or (None if options.no_baseline else project.registry.baseline)
     baseline = baselines.Baseline.load(baseline_path) if baseline_path else None
     writer = writers()[options.format]
-    results = _results(options, project, files, True, project.registry.report_duplicates)
-    report = assemble(_located(project, results), project.root, baseline)
+    results = _results(options, project, files, True, project.registry.report_duplicates, chosen)
+    report = assemble(_located(project, results, chosen), project.root, baseline)
     _write(options.output_file, writer, report.items)
     if baseline is not None:
         _baseline_summary(baseline, report.matched, report.suppressed, results, options.paths)
@@ -221,12 +264,12 @@ def _baseline_summary(
             err.write(f"  {fingerprint.path}: {fingerprint.code} {fingerprint.source}\n")
 
 
-def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
+def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     output = options.output or project.registry.baseline or os.path.join(project.root, baselines.DEFAULT_NAME)
-    results = _results(options, project, files, True, project.registry.report_duplicates)
+    results = _results(options, project, files, True, project.registry.report_duplicates, chosen)
     base_dir = os.path.dirname(os.path.abspath(output))
     entries = []
-    for path, located in _located(project, results):
+    for path, located in _located(project, results, chosen):
         for item, fingerprint in zip(located, _fingerprinted(path, located, base_dir)):
             if baselines.baselinable(item.finding.code):
                 entries.append((fingerprint, item.finding.text))

@@ -15,11 +15,12 @@ from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 from flake8_ssot.names import (
     DottedPattern,
+    class_glob,
     is_dotted_name,
-    is_dotted_pattern,
     is_identifier,
     is_module_glob,
     normalise,
+    pattern_problem,
 )
 from flake8_ssot.registry import (
     CanonicalClass,
@@ -30,7 +31,6 @@ from flake8_ssot.registry import (
     Registry,
 )
 
-_CLASS_GLOB_CHARS = set("*?[]!")
 _F = TypeVar("_F", bound=Forbidden)
 
 
@@ -130,8 +130,7 @@ class _ForbiddenKind(Generic[_F]):
 
     entry_type: Type[_F]
     what: str  # the entry as problems name it
-    valid_key: Callable[[str], bool]
-    invalid_key: str
+    key_problem: Callable[[str], Optional[str]]  # what is wrong with a key, None when nothing
     invalid_replacement: str
     fields: Callable[[str], Dict[str, Any]]  # the entry type's own fields, from the key
 
@@ -139,16 +138,14 @@ class _ForbiddenKind(Generic[_F]):
 _MODULES = _ForbiddenKind(
     ForbiddenModule,
     "forbidden module",
-    is_dotted_pattern,
-    "not a valid dotted module name (segments may be '*')",
+    pattern_problem,
     "replacement is not a valid dotted module name",
     lambda key: {"pattern": DottedPattern(key)},
 )
 _NAMES = _ForbiddenKind(
     ForbiddenName,
     "forbidden name",
-    lambda key: is_dotted_name(key) and "." in key,
-    "not a valid dotted name 'package.module.Name'",
+    lambda key: None if is_dotted_name(key) and "." in key else "not a valid dotted name 'package.module.Name'",
     "replacement is not a valid dotted name",
     lambda key: {"name": key},
 )
@@ -166,8 +163,9 @@ def _forbidden(
         if not _unique(entry, seen, problems, kind.what):
             continue
         ok = True
-        if not kind.valid_key(entry.key):
-            problems.add(entry.where, entry.key, kind.invalid_key)
+        problem = kind.key_problem(entry.key)
+        if problem is not None:
+            problems.add(entry.where, entry.key, problem)
             ok = False
         replacement = entry.values[0] if entry.values else None
         if replacement is not None and not is_dotted_name(replacement):
@@ -240,10 +238,9 @@ def _legacy_parameters(
         if not _unique(entry, seen, problems, "legacy-parameters pattern"):
             continue
         ok = True
-        if not entry.key.replace("*", "a").replace("?", "a").replace("[", "").replace("]", "").replace(
-            "!", ""
-        ).isidentifier() or not (set(entry.key) - _CLASS_GLOB_CHARS):
-            problems.add(entry.where, entry.key, "not a valid class-name glob (identifier characters, '*', '?')")
+        problem = class_glob(entry.key).problem
+        if problem is not None:
+            problems.add(entry.where, entry.key, problem)
             ok = False
         if not entry.values:
             problems.add(entry.where, entry.key, "needs at least one parameter name after '='")

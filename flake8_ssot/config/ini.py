@@ -20,8 +20,12 @@ from flake8_ssot.config.raw import RawConfig, RawEntry
 
 SECTION = "flake8"
 _CANDIDATES = ("setup.cfg", "tox.ini", ".flake8")
-_TAG = re.compile(r"\[([^\]]*)\]")
 KNOWN_TAGS = {"pure-move"}
+# Markers are known words in brackets, wherever they stand (``a.old = a.new [pure-move]``).  Other
+# brackets are glob syntax (``[A-Z]*Handler``), except bracketed text standing alone after the
+# entry's first word, which can only be a misspelt marker (``a.old = a.new [pure]``).
+_KNOWN_TAG = re.compile(r"\[\s*(" + "|".join(re.escape(tag) for tag in sorted(KNOWN_TAGS)) + r")\s*\]")
+_LONE_BRACKETS = re.compile(r"(?<=\s)\[([^\[\]]*)\](?=\s|$)")
 _LIST_KEYS = {"legacy-parameters", "allow", "canonical-classes"}
 _FLAGS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 
@@ -156,11 +160,18 @@ def line_of(text: str, key: str, fragment: Optional[str] = None) -> Optional[int
         if pattern.match(line):
             if fragment is None:
                 return number
+            block: List[Tuple[int, str]] = []
             for offset, value_line in enumerate(lines[number - 1 :]):
                 if offset and value_line[:1] not in (" ", "\t"):
                     break
+                block.append((number + offset, pattern.sub("", value_line, count=1) if not offset else value_line))
+            # The line that is the fragment, else the first holding it ('a.b' is in 'x.a.b' too).
+            for found, value_line in block:
+                if value_line.strip() == fragment:
+                    return found
+            for found, value_line in block:
                 if fragment in value_line:
-                    return number + offset
+                    return found
             return number
     return None
 
@@ -235,12 +246,11 @@ def _parse_line(key: Key, line: str, where: Where, problems: Problems) -> Option
     if has_reason and not reason:
         problems.add(where, line, "empty reason after ';'")
         return None
-    tags = [tag.strip() for tag in _TAG.findall(main)]
-    main = _TAG.sub("", main)
-    for tag in tags:
-        if tag not in KNOWN_TAGS:
-            problems.add(where, line, f"unknown marker '[{tag}]'; known: [pure-move]")
-            return None
+    tags = [tag.strip() for tag in _KNOWN_TAG.findall(main)]
+    main = _KNOWN_TAG.sub("", main)
+    for unknown in _LONE_BRACKETS.findall(main):
+        problems.add(where, line, f"unknown marker '[{unknown.strip()}]'; known: [pure-move]")
+        return None
     left, has_value, right = main.partition("=")
     left = left.strip()
     right = right.strip()

@@ -53,7 +53,7 @@ KEYS: Tuple[Key, ...] = (
     Key(
         "forbidden-modules",
         "Legacy modules nothing may reference, one per line: "
-        "'old.module [= new.module] [[pure-move]] [; reason]'. Segments may be '*'.",
+        "'old.module [= new.module] [[pure-move]] [; reason]'. Segments may be '*' (one segment) or '**' (any number).",
         "a.legacy = a.canonical ; reason",
     ),
     Key(

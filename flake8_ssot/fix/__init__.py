@@ -8,6 +8,14 @@ file has something to rewrite, so the plugin and ``check`` never need it.
 
 from __future__ import annotations
 
-from flake8_ssot.fix.core import INSTALL_HINT, FileFix, FixerUnavailable, Manual, fix_text, libcst_available
+from flake8_ssot.fix.core import (
+    INSTALL_HINT,
+    FileFix,
+    FixerUnavailable,
+    Manual,
+    fix_text,
+    libcst_available,
+    plans_a_rewrite,
+)
 
-__all__ = ["INSTALL_HINT", "FileFix", "FixerUnavailable", "Manual", "fix_text", "libcst_available"]
+__all__ = ["INSTALL_HINT", "FileFix", "FixerUnavailable", "Manual", "fix_text", "libcst_available", "plans_a_rewrite"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.codes import (
     CANONICAL_CLASS_REDEFINED,
@@ -29,6 +29,7 @@ from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding
 from flake8_ssot.fix.plan import FIXABLE_CODES, Columns, Plan, Planner, Position
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.newer_syntax import parse_exactly
 from flake8_ssot.registry import Registry
 
 INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
@@ -101,50 +102,103 @@ def fix_text(
     identity: ModuleIdentity,
     engine: Optional[Engine] = None,
     findings: Optional[Sequence[Finding]] = None,
+    keep: Optional[Callable[[Finding], bool]] = None,
+    only: Optional[Sequence[Finding]] = None,
 ) -> FileFix:
     """Fix one file's decoded text.  Never raises except :class:`FixerUnavailable`.
 
     ``findings``, when given, are the engine's findings for ``text`` (the command line has them
-    already); they are computed otherwise.
+    already); they are computed otherwise.  With ``keep``, only the findings it keeps are fixed or
+    reported (the command keeps what flake8 would report: its selection, ``noqa``); the others
+    must come out of the rewrite unchanged, or nothing is rewritten.  ``only``, when given, limits
+    the rewrite to those findings (an editor's quick fix for one finding): only they are planned,
+    and only they are reported as needing a person; the proof still holds the result against every
+    finding.
     """
     engine = engine or Engine(registry)
+    planned = _plan(text, path, registry, identity, engine, findings, keep, only)
+    if isinstance(planned, FileFix):
+        return planned
+    if not libcst_available():
+        raise FixerUnavailable(INSTALL_HINT)
+    return _rewrite(path, text, *planned, registry, identity, engine)
+
+
+def plans_a_rewrite(
+    text: str,
+    path: str,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Optional[Engine] = None,
+    findings: Optional[Sequence[Finding]] = None,
+    only: Optional[Sequence[Finding]] = None,
+) -> bool:
+    """Whether :func:`fix_text` with these arguments would rewrite anything: its planning (the
+    ``ast`` only, no LibCST).  The rewrite can still be refused by the proof, which would be a bug."""
+    planned = _plan(text, path, registry, identity, engine or Engine(registry), findings, None, only)
+    return not isinstance(planned, FileFix)
+
+
+# The findings to hold the result against, those to leave unchanged, the plan, the columns and the
+# findings the plan rewrites.
+_Planned = Tuple[Sequence[Finding], Sequence[Finding], Plan, Columns, Sequence[Finding]]
+
+
+def _plan(
+    text: str,
+    path: str,
+    registry: Registry,
+    identity: ModuleIdentity,
+    engine: Engine,
+    findings: Optional[Sequence[Finding]],
+    keep: Optional[Callable[[Finding], bool]],
+    only: Optional[Sequence[Finding]],
+) -> Union[FileFix, _Planned]:
+    """The findings, the plan of their edits and what the proof needs; or, when there is nothing
+    to rewrite, the outcome."""
     if findings is None:
         selection = engine.select(text)
         if not selection:
             return FileFix(path, text, text)
         try:
-            tree = ast.parse(text, filename=path)
+            tree = parse_exactly(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
         findings = engine.check_tree(tree, identity, selection, path)
     else:
         tree = None
-    if not any(finding.code in FIXABLE_CODES for finding in findings):
-        return FileFix(path, text, text, manual=_manual(findings, Plan(), Columns(text)))
+    untouched: Sequence[Finding] = ()
+    if keep is not None:
+        untouched = [finding for finding in findings if not keep(finding)]
+        findings = [finding for finding in findings if keep(finding)]
+    wanted = None if only is None else set(only)
+    selected = findings if wanted is None else [finding for finding in findings if finding in wanted]
+    if not any(finding.code in FIXABLE_CODES for finding in selected):
+        return FileFix(path, text, text, manual=_manual(selected, Plan(), Columns(text)))
     if tree is None:
         try:
-            tree = ast.parse(text, filename=path)
+            tree = parse_exactly(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return FileFix(path, text, text, error=f"cannot parse it ({type(error).__name__})")
     assert isinstance(tree, ast.Module)
     columns = Columns(text)
     try:
-        plan = Planner(tree, text, identity, registry).run(findings)
+        plan = Planner(tree, text, identity, registry).run(selected)
     except Exception as error:  # noqa: BLE001 - a planning bug must not stop the other files
-        return _refused(path, text, findings, f"the fixer failed while planning ({type(error).__name__}: {error})")
+        return _refused(path, text, selected, f"the fixer failed while planning ({type(error).__name__}: {error})")
     if not plan.has_edits:
-        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
-    if not libcst_available():
-        raise FixerUnavailable(INSTALL_HINT)
-    return _rewrite(path, text, findings, plan, columns, registry, identity, engine)
+        return FileFix(path, text, text, manual=_manual(selected, plan, columns))
+    return findings, untouched, plan, columns, selected
 
 
 def _rewrite(
     path: str,
     text: str,
     findings: Sequence[Finding],
+    untouched: Sequence[Finding],
     plan: Plan,
     columns: Columns,
+    selected: Sequence[Finding],
     registry: Registry,
     identity: ModuleIdentity,
     engine: Engine,
@@ -155,24 +209,37 @@ def _rewrite(
         new_text, applied = apply_plan(text, plan, identity)
     except Exception as error:  # noqa: BLE001 - LibCST cannot read the file, or a rewrite bug
         reason = f"LibCST could not rewrite it ({type(error).__name__}: {_first_line(error)})"
-        return _refused(path, text, findings, reason)
+        return _refused(path, text, selected, reason)
     _note_unapplied(plan, applied)
     if new_text == text:
-        return FileFix(path, text, text, manual=_manual(findings, plan, columns))
+        return FileFix(path, text, text, manual=_manual(selected, plan, columns))
     try:
-        new_tree = ast.parse(new_text, filename=path)
+        new_tree = parse_exactly(new_text, path)
     except (SyntaxError, ValueError) as error:
-        return _refused(path, text, findings, f"the rewritten file would not parse ({error}); please report this")
+        return _refused(path, text, selected, f"the rewritten file would not parse ({error}); please report this")
     after = engine.check_tree(new_tree, identity, engine.select(new_text), path)
-    introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in findings)
+    before = [*findings, *untouched]
+    introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in before)
     if introduced:
         example = next(iter(introduced))
         return _refused(
-            path, text, findings, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
+            path, text, selected, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
+        )
+    changed = Counter(_key(f) for f in untouched) - Counter(_key(f) for f in after)
+    if changed:
+        code, message = next(iter(changed))
+        return _refused(
+            path,
+            text,
+            selected,
+            f"the rewrite would also change '{code} {message}', which flake8's selection or a noqa comment "
+            "leaves alone",
         )
     remaining: Dict[Tuple[str, str], List[Finding]] = {}
     for finding in sorted(after):
         remaining.setdefault(_key(finding), []).append(finding)
+    for finding in untouched:  # they stay where they are, and are not this run's business
+        remaining[_key(finding)].pop(0)
     noted = set(plan.notes)
     fixed: List[Finding] = []
     stayed: Dict[Finding, Finding] = {}
@@ -183,9 +250,10 @@ def _rewrite(
             stayed[finding] = places.pop(0)
         else:
             fixed.append(finding)
+    chosen = set(selected)
     manual = tuple(
         Manual(item.finding, item.reason, stayed[item.finding])
-        for item in _manual(sorted(stayed), plan, columns)
+        for item in _manual(sorted(finding for finding in stayed if finding in chosen), plan, columns)
     )
     return FileFix(path, text, new_text, fixed=tuple(sorted(fixed)), manual=manual)
 

@@ -189,8 +189,9 @@ class Planner:
         strings = {position for code in STRING_CODES for position in wanted.get(code, ())}
         if strings:
             self._plan_strings(strings)
-        if FORBIDDEN_ATTRIBUTE_REFERENCE in wanted:
-            self._plan_chains(wanted[FORBIDDEN_ATTRIBUTE_REFERENCE])
+        chains = wanted.get(FORBIDDEN_ATTRIBUTE_REFERENCE, set()) | self._uses_of_rewritten_imports()
+        if chains:
+            self._plan_chains(chains)
         return self.plan
 
     # -- import statements -----------------------------------------------------------------------
@@ -217,6 +218,36 @@ class Planner:
         if any(target is not None for target in targets):
             names = tuple(alias.name for alias in node.names)
             self.plan.imports[position] = ImportEdit(names, tuple(targets), base)
+
+    def _uses_of_rewritten_imports(self) -> Set[Tuple[int, int]]:
+        """Chains used through a plain ``import a.legacy`` this plan rewrites (``a.legacy.X``).
+
+        SOT104 does not report them (the import's finding already covers them), yet once the import
+        becomes ``import a.canonical`` they must follow, or they would name what is no longer
+        imported.  These are exactly the chains that rule leaves out: the same entry decides the
+        chain and the import.
+        """
+        rewritten: Dict[str, Set[str]] = {}
+        for node in self._imports:
+            edit = self.plan.imports.get(self.columns.of(node))
+            if edit is None or not isinstance(node, ast.Import):
+                continue
+            for alias, new in zip(node.names, edit.new):
+                if alias.asname is None and isinstance(new, str):
+                    rewritten.setdefault(alias.name.partition(".")[0], set()).add(alias.name)
+        found: Set[Tuple[int, int]] = set()
+        if not rewritten:
+            return found
+        for chain in _maximal_chains(self.tree):
+            parts = dotted_parts(chain)
+            if parts is None or parts[0] not in rewritten:
+                continue
+            match = self.registry.forbidden_for(".".join(parts))
+            if match is not None and any(
+                self.registry.forbidden_for(imported) == match for imported in rewritten[parts[0]]
+            ):
+                found.add((chain.lineno, chain.col_offset))
+        return found
 
     def _plain_alias(self, position: Position, alias: ast.alias) -> Optional[str]:
         resolution = resolve(self.registry, self.identity, alias.name)

@@ -48,9 +48,11 @@ Resolution = Union[Rewrite, Refusal, None]
 def resolve(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolution:
     """The rewrite of the forbidden prefix of ``dotted``; a Refusal; None when nothing is forbidden.
 
-    Names are looked up before modules: ``a.legacy.Name = a.canonical.Name`` is more precise than
-    the entry for ``a.legacy``.  The result is followed until it names nothing forbidden, so one
-    run of the fixer leaves nothing another run would change.
+    The most specific entry decides (:meth:`~flake8_ssot.registry.Registry.forbidden_for`), as
+    for every rule: ``a.legacy.Name = a.canonical.Name`` decides for ``a.legacy.Name`` over the
+    entry for ``a.legacy``, and ``foo.bar = foo_prime.bar_rename`` over ``foo = foo_prime``.  The
+    result is followed until it names nothing forbidden, so one run of the fixer leaves nothing
+    another run would change.
     """
     first = _step(registry, identity, dotted)
     if not isinstance(first, Rewrite):
@@ -90,21 +92,20 @@ def _combine(first: Rewrite, last: Rewrite, dotted: str, final: str) -> Rewrite:
 
 
 def _step(registry: Registry, identity: ModuleIdentity, dotted: str) -> Resolution:
-    name = registry.forbidden_name_for(dotted)
-    if name is not None and not name.exempts(identity):
+    match = registry.forbidden_for(dotted)
+    if match is None or match.entry.exempts(identity):
+        return None
+    name = match.name_entry
+    if name is not None:
         if name.replacement:
             return Rewrite(name.name, name.replacement, name.replacement.rpartition(".")[0])
         return Refusal(f"legacy name '{name.name}' has no replacement declared")
-    hit = registry.forbidden_module_for(dotted)
-    if hit is not None:
-        entry, matched = hit
-        if entry.exempts(identity):
-            return None
-        if not entry.replacement:
-            return Refusal(f"legacy module '{matched}' has no replacement declared")
-        if not entry.pure_move:
-            return Refusal(
-                f"'{entry.key} = {entry.replacement}' is not marked [pure-move], so the modules' APIs may differ"
-            )
-        return Rewrite(matched, entry.replacement, entry.replacement)
-    return None
+    entry = match.module_entry
+    assert entry is not None
+    if not entry.replacement:
+        return Refusal(f"legacy module '{match.matched}' has no replacement declared")
+    if not entry.pure_move:
+        return Refusal(
+            f"'{entry.key} = {entry.replacement}' is not marked [pure-move], so the modules' APIs may differ"
+        )
+    return Rewrite(match.matched, entry.replacement, entry.replacement)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+from flake8_ssot.checking.closure import ClosureView, Edges, edges_of
 
 from flake8_ssot.project.facts import Facts, collect_facts
 from flake8_ssot.project.noqa import Noqa
@@ -21,6 +23,7 @@ from flake8_ssot.engine import Engine
 from flake8_ssot.findings import internal_error
 from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity, identify
+from flake8_ssot.newer_syntax import read_newer
 from flake8_ssot.resolution import dependencies_of
 
 NOT_ANALYSED = FILE_NOT_ANALYSED
@@ -44,6 +47,23 @@ class FileResult:
     parsed: bool = False
     cache_hits: int = 0
     cache_misses: int = 0
+    # For the project's closure: the file's bindings (when it named one of the closure's tokens)
+    # and its module identity; ``touched`` False when a later round had nothing new to look at.
+    edges: Optional[Edges] = None
+    cached_edges: Optional[object] = None  # the same, as the cache kept them (JSON, read lazily)
+    identity: Optional[ModuleIdentity] = None
+    touched: bool = True
+    missed: FrozenSet[str] = frozenset()
+    unmentioned: bool = False
+    # For the cache: the file's stamp and digest when it was read, what resolution read.
+    stamp: Optional[Tuple[int, int]] = None
+    digest: Optional[str] = None
+    dependencies: Optional[Dict[str, object]] = None
+
+    @property
+    def analysed(self) -> bool:
+        """Parsed for the project's closure (now, or when the cache kept it)."""
+        return self.edges is not None or self.cached_edges is not None
 
 
 def not_analysed(reason: str, line: int = 1, col: int = 0) -> Finding:
@@ -58,6 +78,12 @@ def parse(text: str, path: str) -> ast.AST:
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=path)
     except SyntaxError as error:
+        newer = read_newer(text)  # a newer Python's syntax: its tree, or which Python it needs
+        if newer.tree is not None:
+            return newer.tree
+        if newer.needs is not None:
+            raise _ParseFailure(not_analysed(newer.needs.reason, newer.needs.line)) from None
+        error = newer.error or error
         line = error.lineno if isinstance(error.lineno, int) and error.lineno > 0 else 1
         raise _ParseFailure(not_analysed(f"{type(error).__name__}: {error.msg}", line)) from None
     except (ValueError, RecursionError, MemoryError) as error:
@@ -79,6 +105,11 @@ class Analysis:
     parsed: bool
     # What the findings read of other modules (resolution's lookups and digests), None if nothing.
     dependencies: Optional[Dict[str, object]] = None
+    # For the project's closure, when the engine has one and the file parsed: its bindings, the
+    # names the closure said were not legacy, whether it said the text names none of its names.
+    edges: Optional[Edges] = None
+    missed: FrozenSet[str] = frozenset()
+    unmentioned: bool = False
 
 
 def analyse_text(
@@ -90,28 +121,39 @@ def analyse_text(
     want_facts: bool = False,
     prefilter: bool = True,
     noqa: bool = True,
+    present: Optional[AbstractSet[str]] = None,
+    want_edges: bool = False,
 ) -> Analysis:
     """Check one decoded file.  ``prefilter=False`` exists to prove the prefilter lossless.
 
     A syntax error is a SOT901 finding whenever the file had to be parsed; a file the prefilter
-    rules out (and whose facts are not wanted) is not parsed at all.  With ``noqa``, flake8's
-    ``# noqa`` / ``# flake8: noqa`` comments drop findings as they would under flake8.
+    rules out (and whose facts and bindings are not wanted) is not parsed at all.  With ``noqa``,
+    flake8's ``# noqa`` / ``# flake8: noqa`` comments drop findings as they would under flake8.
+    ``present``: the closure's tokens a byte scan found in the file (see ``Engine.select``).
+    ``want_edges``: the file's bindings are wanted for the project's closure (it names one of
+    its tokens); a syntax error is then reported only if findings were wanted too.
     """
+    selection = engine.select(text if prefilter else None, present, path) if want_findings else None
+    check = bool(selection)
+    unmentioned = selection is not None and selection.unmentioned
+    if not (check or want_facts or want_edges):
+        return Analysis([], None, False, unmentioned=unmentioned)  # most files: no split, no noqa, no parse
     lines = split_lines(text)
     comments = Noqa(text, lines) if noqa else None
-    selection = engine.select(text if prefilter else None) if want_findings else None
-    check = bool(selection)
     if comments is not None and comments.whole_file:
         check = False
-    if not (check or want_facts):
-        return Analysis([], None, False)
     try:
         tree = parse(text, path)
     except _ParseFailure as failure:
-        found = [] if comments is not None and comments.whole_file else [failure.finding]
-        return Analysis(found, Facts.empty(identity) if want_facts else None, False)
+        found = [failure.finding] if check or want_facts else []
+        if comments is not None and comments.whole_file:
+            found = []
+        return Analysis(found, Facts.empty(identity) if want_facts else None, False, unmentioned=unmentioned)
+    edges = edges_of(tree) if engine.closure is not None else None
     derived: Dict[str, Any] = {}
-    findings: List[Finding] = engine.check_tree(tree, identity, selection, path, derived) if selection else []
+    findings: List[Finding] = []
+    if check and selection:
+        findings = engine.check_tree(tree, identity, selection, path, derived)
     facts: Optional[Facts] = None
     if want_facts:
         try:
@@ -121,7 +163,9 @@ def analyse_text(
             findings.append(internal_error("collecting class definitions", error))
     if comments is not None:
         findings = [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]
-    return Analysis(findings, facts, True, dependencies_of(derived))
+    view = derived.get("closure")
+    missed = frozenset(view.missed) if isinstance(view, ClosureView) else frozenset()
+    return Analysis(findings, facts, True, dependencies_of(derived), edges, missed, unmentioned)
 
 
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:

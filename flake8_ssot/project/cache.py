@@ -1,10 +1,17 @@
 """The result cache: ``.flake8-ssot-cache/`` in the project root.
 
-An entry is keyed by the SHA-256 of the file's bytes, a digest of everything else its result
-depends on (the configuration, the tool's version and code, the Python version) and the file's
-module identity.  Entries are JSON, written through a temporary file and ``os.replace`` so two
-concurrent runs never see half an entry; an entry that cannot be read or has the wrong shape is
-a miss and is written again.  A cache that cannot be written is silently not used.
+One *manifest* per configuration (everything a result depends on besides the file: the registry,
+the tool's version and code, the Python version, the run's options) holds, per file, its stamp
+(size and modification time), a digest of its bytes and what the last run found there: findings,
+class facts, the bindings the project's closure read, what cross-file resolution read.  A later run
+``stat``s each file and reuses the entry of every file whose stamp is unchanged, without reading
+it; a file modified too close to the manifest's writing to trust its stamp (the "racy" case) is
+read again.  The manifest also keeps the closure its entries were computed against, so a run whose
+closure gained tokens looks again at the files that name them.
+
+The manifest is JSON, written through a temporary file and ``os.replace`` so two concurrent runs
+never see half of one (the last writer wins); one that cannot be read, has another key or the
+wrong shape is ignored and written again.  A cache that cannot be written is silently not used.
 """
 
 from __future__ import annotations
@@ -13,13 +20,19 @@ import hashlib
 import json
 import os
 import sys
-from typing import Any, Optional
+import time
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from flake8_ssot import __version__
 from flake8_ssot.project.atomic import write_atomically
 
 DIRECTORY = ".flake8-ssot-cache"
-FORMAT = 1
+FORMAT = 2
+# A file modified this close (ns) before the manifest was written may have changed again within
+# the same timestamp tick: its stamp is not trusted.
+RACY_NS = 2_000_000_000
+
+Stamp = Tuple[int, int]
 
 
 def code_digest() -> str:
@@ -44,12 +57,20 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def entry_key(salt: str, kind: str, data_digest: str, identity: str) -> str:
-    return hashlib.sha256("\0".join((salt, kind, data_digest, identity)).encode("utf-8")).hexdigest()
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp_of(path: str) -> Optional[Stamp]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 class Cache:
-    """A directory of entries; ``directory`` None is a disabled cache."""
+    """The manifests of one project; ``directory`` None is a disabled cache."""
 
     def __init__(self, directory: Optional[str]) -> None:
         self.directory = directory
@@ -68,26 +89,81 @@ class Cache:
 
     def _path(self, key: str) -> str:
         assert self.directory is not None
-        return os.path.join(self.directory, key[:2], key + ".json")
+        return os.path.join(self.directory, f"manifest-{key[:32]}.json")
 
-    def get(self, key: str) -> Optional[Any]:
+    def load(self, key: str) -> "Manifest":
+        """The manifest for ``key`` (empty when there is none, or it cannot be used)."""
         if self.directory is None:
-            return None
+            return Manifest(key)
         try:
             with open(self._path(key), "rb") as handle:
                 document = json.loads(handle.read().decode("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(document, dict) or document.get("key") != key or "value" not in document:
-            return None
-        return document["value"]
+            if document.get("key") != key or document.get("format") != FORMAT:
+                return Manifest(key)
+            files = document["files"]
+            tokens = document["tokens"]
+            written = int(document["written"])
+            if not isinstance(files, dict) or not isinstance(tokens, list):
+                return Manifest(key)
+            return Manifest(key, files, frozenset(str(token) for token in tokens), written, document.get("closure"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return Manifest(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def save(self, manifest: "Manifest") -> None:
         if self.directory is None:
             return
-        path = self._path(key)
+        document = {
+            "key": manifest.key,
+            "format": FORMAT,
+            "written": time.time_ns(),
+            "tokens": sorted(manifest.tokens),
+            "closure": manifest.closure,
+            "files": manifest.files,
+        }
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            write_atomically(path, json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
+            # ASCII escapes keep file names that are not UTF-8 (surrogate escapes) writable.
+            write_atomically(self._path(manifest.key), json.dumps(document, separators=(",", ":")))
+        except (OSError, ValueError):
             pass
+
+
+class Manifest:
+    """What one run found per file (``files``: absolute path -> entry), the closure tokens those
+    entries were computed against, and the closure itself."""
+
+    def __init__(
+        self,
+        key: str,
+        files: Optional[Dict[str, Any]] = None,
+        tokens: FrozenSet[str] = frozenset(),
+        written: int = 0,
+        closure: Optional[object] = None,
+    ) -> None:
+        self.key = key
+        self.files: Dict[str, Any] = {} if files is None else files
+        self.tokens = tokens
+        self.written = written
+        self.closure = closure  # the project's closure, as JSON, when the run computed one
+
+    def entry(self, path: str, stamp: Optional[Stamp]) -> Optional[Dict[str, Any]]:
+        """The entry of ``path`` when its stamp is unchanged (and, when the stamp is too close to
+        the manifest's writing to be trusted, its bytes too), else None."""
+        entry = self.files.get(path)
+        if stamp is None or not isinstance(entry, dict):
+            return None
+        recorded = entry.get("s")
+        if not isinstance(recorded, list) or tuple(recorded) != stamp:
+            return None
+        if stamp[1] >= self.written - RACY_NS:
+            # Modified in the same moment the manifest was written: the content decides.
+            try:
+                with open(path, "rb") as handle:
+                    if content_digest(handle.read()) != entry.get("h"):
+                        return None
+            except OSError:
+                return None
+        return entry
+
+
+def manifest_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.names import DottedPattern
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution.index import Indexes, ModuleIndex, Reads, SummaryCache, Validator, derive_root
 from flake8_ssot.resolution.local import LocalScope
@@ -72,8 +73,10 @@ class Relevance:
     """Which names and modules can matter for a registry: only those are ever followed.
 
     A name matters when it is a registry name (a forbidden name's last part, a canonical class, a
-    class name matching a legacy-parameters pattern); a module matters when it is a package that
-    contains a forbidden module (``a`` and ``a.b`` for ``a.b.legacy``) or a forbidden name.
+    class name matching a legacy-parameters pattern that has a literal part: a pattern without one,
+    such as ``*``, is applied by name only and makes no name worth following); a module matters
+    when it is a package that contains a forbidden module (``a`` and ``a.b`` for ``a.b.legacy``) or
+    a forbidden name.
     """
 
     def __init__(self, registry: Registry) -> None:
@@ -81,27 +84,22 @@ class Relevance:
         self.names = frozenset(entry.attribute for entry in registry.forbidden_names) | frozenset(
             registry.canonical_classes
         )
-        containers: List[Tuple[Tuple[str, ...], int]] = []
-        for module_entry in registry.forbidden_modules:
-            segments = module_entry.pattern.segments
-            containers.append((segments, len(segments) - 1))
-        for name_entry in registry.forbidden_names:
-            segments = tuple(name_entry.module.split("."))
-            containers.append((segments, len(segments)))
+        # What forbidden modules and names lie in: a package matters when it is a proper prefix of
+        # something one of these patterns matches.
+        containers = [module_entry.pattern for module_entry in registry.forbidden_modules]
+        containers.extend(DottedPattern(name_entry.name) for name_entry in registry.forbidden_names)
         self._containers = tuple(containers)
 
         # What the text of a file using a registry name must contain: the name, or the literal
-        # parts of a legacy-parameters pattern (None: a pattern without any matches every name).
+        # parts of a legacy-parameters pattern that has some (only those make a name matter).
         words: List[Tuple[str, ...]] = [(name,) for name in sorted(self.names)]
-        for parameters_entry in registry.legacy_parameters:
-            fragments = tuple(part for part in re.split(r"[*?]|\[[^\]]*\]?", parameters_entry.key) if part)
-            words.append(fragments)
-        self.words: Optional[Tuple[Tuple[str, ...], ...]] = None if () in words else tuple(words)
+        words.extend(entry.literals for entry in registry.legacy_parameters if entry.followed)
+        self.words: Tuple[Tuple[str, ...], ...] = tuple(words)
         # Where a registry name can be the attribute of a chain (``pkg.UserMessageHandler``):
         # after a dot, blanks, comments and line continuations, an identifier that is the name or
         # holds the longest literal part of a pattern.
         self.attribute_pattern: Optional["re.Pattern[str]"] = None
-        if self.words is not None and self.words:
+        if self.words:
             attributes = [re.escape(name) + r"(?!\w)" for name in sorted(self.names)]
             attributes.extend(
                 _IDENTIFIER_HEAD + re.escape(max(fragments, key=len)) for fragments in words[len(self.names) :]
@@ -109,11 +107,12 @@ class Relevance:
             self.attribute_pattern = re.compile(_AFTER_DOT + "(?:" + "|".join(attributes) + ")")
 
     def name(self, name: str) -> bool:
-        return name in self.names or bool(self.registry.legacy_parameters_for(name))
+        return name in self.names or bool(self.registry.legacy_parameters_for(name, followed=True))
 
     def packages(self) -> Tuple[Tuple[str, ...], ...]:
-        """Every package :meth:`module` is true for, as segments (``*`` matches any segment)."""
-        found = {segments[:size] for segments, longest in self._containers for size in range(1, longest + 1)}
+        """Every package :meth:`module` is true for, as segments (``*`` matches any segment, ``**``
+        any number of segments)."""
+        found = {pattern.segments[:size] for pattern in self._containers for size in range(1, len(pattern.segments))}
         return tuple(sorted(found))
 
     def mentioned_in(self, text: Optional[str]) -> bool:
@@ -122,7 +121,7 @@ class Relevance:
         ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it (NFKC-normalised
         too): the parser normalises identifiers.
         """
-        if text is None or self.words is None:
+        if text is None:
             return True
         return any(all(word in text for word in alternative) for alternative in self.words)
 
@@ -131,7 +130,7 @@ class Relevance:
 
         ``text`` as :attr:`flake8_ssot.engine.FileContext.searchable` has it.
         """
-        if text is None or self.words is None:
+        if text is None:
             return True
         return self.attribute_pattern is not None and self.attribute_pattern.search(text) is not None
 
@@ -139,13 +138,7 @@ class Relevance:
         """True for a package containing a forbidden module or name (wildcard segments match)."""
         if not dotted:
             return False
-        parts = dotted.split(".")
-        for segments, longest in self._containers:
-            if len(parts) <= longest and all(
-                want == "*" or want == have for want, have in zip(segments, parts)
-            ):
-                return True
-        return False
+        return any(pattern.holds_below(dotted) for pattern in self._containers)
 
     def chain(self, qualified: str) -> bool:
         """True when some module prefix of ``qualified`` matters, or some segment is a registry name."""
@@ -265,7 +258,12 @@ def dependencies_of(derived: Dict[str, Any]) -> Optional[Dict[str, object]]:
     return reads.to_json()
 
 
-def dependency_validator() -> Optional[Validator]:
-    """A validator of recorded dependencies sharing this process's digests; None without astroid."""
-    indexes = _shared_indexes()
-    return Validator(indexes.cache) if indexes is not None else None
+def dependency_validator() -> Validator:
+    """A validator of recorded dependencies sharing this process's digests (loaded only when a
+    module changed; without astroid such a dependency is never valid)."""
+
+    def cache() -> Optional[SummaryCache]:
+        indexes = _shared_indexes()
+        return indexes.cache if indexes is not None else None
+
+    return Validator(cache)

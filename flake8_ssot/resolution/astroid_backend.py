@@ -24,6 +24,7 @@ from astroid.builder import AstroidBuilder
 from astroid.manager import AstroidManager
 
 from flake8_ssot.names import resolve_relative
+from flake8_ssot.resolution.buffers import buffer_text
 from flake8_ssot.resolution.model import (
     CLASS,
     FUNCTION,
@@ -89,14 +90,17 @@ def _freeze_heap() -> None:
 
 
 def summarise_file(path: str, modname: str, is_package: bool) -> Optional[ModuleSummary]:
-    """The digest of the module in ``path``, or None when it cannot be read or parsed."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        source = data.decode(encoding)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
-        return None
+    """The digest of the module in ``path`` (its open buffer's text, if any), or None when it cannot
+    be read or parsed."""
+    source = buffer_text(path)
+    if source is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            source = data.decode(encoding)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return None
     return summarise_source(source, modname, is_package, path)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from flake8_ssot.names import is_dotted_name, is_identifier
+from flake8_ssot.resolution.buffers import buffer_stamp
 from flake8_ssot.resolution.model import ModuleSummary
 
 MAX_MODULE_BYTES = 1 << 20
@@ -95,6 +96,9 @@ class SummaryCache:
 
 
 def _stamp(path: str) -> Optional[Tuple[int, int]]:
+    opened = buffer_stamp(path)  # an editor's unsaved text, when the language server has it
+    if opened is not None:
+        return opened
     try:
         status = os.stat(path)
     except OSError:
@@ -149,10 +153,13 @@ def find_module(roots: Sequence[str], dotted: str) -> Optional[Location]:
 
 
 class Validator:
-    """Checks recorded :class:`Reads` against the file system, remembering answers for one run."""
+    """Checks recorded :class:`Reads` against the file system, remembering answers for one run.
 
-    def __init__(self, cache: SummaryCache) -> None:
-        self.cache = cache
+    ``cache`` is asked for only when a module's stamp changed and its digest must be made again
+    (so that a run whose files are all unchanged never loads the parser behind the digests)."""
+
+    def __init__(self, cache: Callable[[], Optional[SummaryCache]]) -> None:
+        self._cache = cache
         self._located: Dict[Tuple[Tuple[str, ...], str], Optional[List[object]]] = {}
         self._modules: Dict[Tuple[str, str, bool], str] = {}
 
@@ -179,8 +186,11 @@ class Validator:
     def _fingerprint(self, path: str, name: str, package: bool) -> str:
         key = (path, name, package)
         if key not in self._modules:
-            self.cache.generation += 1
-            summary = self.cache.summary(path, name, package)
+            cache = self._cache()
+            if cache is None:
+                return "?"  # no digests without astroid: never equal to a recorded fingerprint
+            cache.generation += 1
+            summary = cache.summary(path, name, package)
             self._modules[key] = summary.fingerprint() if summary is not None else ""
         return self._modules[key]
 

@@ -9,9 +9,9 @@ says what it is: ``supervisor``, ``self.supervisor``, ``self._supervisor``, ``mo
 from __future__ import annotations
 
 import ast
-import re
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional
 
+from flake8_ssot.checking.closure import CLOSED
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import Word, string_words
@@ -173,23 +173,22 @@ def check_constructors(context: FileContext) -> Iterator[Finding]:
 STATEMENTS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign)
 
 
-def _fragments(glob: str) -> Tuple[str, ...]:
-    """The literal parts of a class-name glob, which any matching class name contains."""
-    return tuple(part for part in re.split(r"\*|\?|\[[^\]]*\]?", glob) if part)
-
-
 def _words(registry: Registry) -> Optional[List[Word]]:
-    """A call or definition names the class (its glob's literal parts) and either the parameter
-    or, for a ``**{"supervisor": ...}`` literal whose key is escaped or split, ``**`` and an escape
-    or the parameter spelt across literals."""
+    """A call or definition names the class (its glob's literal parts, none for ``*``) and either the
+    parameter or, for a ``**{"supervisor": ...}`` literal whose key is escaped or split, ``**`` and an
+    escape or the parameter spelt across literals.  With resolution, a call may name no parameter
+    (positional arguments mapped onto the real ``__init__``) but then imports a matching class,
+    whose name holds the literal parts: so for a glob without any, the parameter is what a file
+    must name (such entries are applied by name only, see ``LegacyParameters.followed``)."""
     words: List[Word] = []
     for entry in registry.legacy_parameters:
-        fragments = _fragments(entry.key)
+        fragments = entry.literals
         words.extend(fragments + (parameter,) for parameter in entry.parameters)
         for parameter in entry.parameters:
             words.extend(fragments + ("**",) + alternative for alternative in string_words(parameter)[1:])
-        if registry.resolve:  # a resolved call may name no parameter: its class is imported
-            words.append(fragments + ("import",))
+        if registry.resolve and entry.followed:  # a resolved call may name no parameter: its class is imported
+            # (and, with the project's closure known, the file names a class that takes one)
+            words.append(fragments + ("import", CLOSED))
     return words
 
 

@@ -118,8 +118,8 @@ def _file_name(context: FileContext, dotted: str) -> bool:
     module, _, extension = dotted.partition(".")
     if extension not in FILE_EXTENSIONS:
         return False
-    hit = context.registry.forbidden_module_for(dotted)
-    return hit is not None and hit[1] == module
+    match = context.registry.forbidden_for(dotted)
+    return match is not None and match.module_entry is not None and match.matched == module
 
 
 def check_dotted_strings(context: FileContext) -> Iterator[Finding]:

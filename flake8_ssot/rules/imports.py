@@ -10,7 +10,8 @@ from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import RELATIVE_IMPORT, Word, identifier_word
 from flake8_ssot.codes import FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT
 from flake8_ssot.findings import Finding
-from flake8_ssot.registry import ForbiddenModule, ForbiddenName, Registry
+from flake8_ssot.names import WILDCARDS
+from flake8_ssot.registry import ForbiddenModule, ForbiddenName, Match, Registry
 from flake8_ssot.syntax import import_target
 
 
@@ -45,18 +46,15 @@ def name_finding(node: ast.stmt, code: str, what: str, entry: ForbiddenName) -> 
     )
 
 
-def _check_dotted(context: FileContext, node: ast.stmt, dotted: str) -> Optional[Finding]:
-    registry = context.registry
-    hit = registry.forbidden_module_for(dotted)
-    if hit is not None:
-        entry, matched = hit
-        if not entry.exempts(context.identity):
-            return module_finding(node, FORBIDDEN_MODULE_IMPORT, "import of", dotted, entry, matched)
+def match_finding(context: FileContext, node: ast.stmt, dotted: str, match: Optional[Match]) -> Optional[Finding]:
+    """The finding for an import of ``dotted``, which ``match`` decides, unless it exempts the file."""
+    if match is None or match.entry.exempts(context.identity):
         return None
-    name = registry.forbidden_name_for(dotted)
-    if name is not None and not name.exempts(context.identity):
-        return name_finding(node, FORBIDDEN_NAME_IMPORT, "import of", name)
-    return None
+    module_entry = match.module_entry
+    if module_entry is not None:
+        return module_finding(node, FORBIDDEN_MODULE_IMPORT, "import of", dotted, module_entry, match.matched)
+    assert match.name_entry is not None
+    return name_finding(node, FORBIDDEN_NAME_IMPORT, "import of", match.name_entry)
 
 
 def _used_names(tree: ast.AST) -> Set[str]:
@@ -68,27 +66,27 @@ def statement_findings(
 ) -> List[Finding]:
     """The findings for one import statement; ``used_names()`` gives the names the code using it
     reads (asked only for a star import)."""
+    registry = context.registry
     findings: List[Finding] = []
     if isinstance(node, ast.Import):
         for alias in node.names:
-            finding = _check_dotted(context, node, alias.name)
+            finding = match_finding(context, node, alias.name, registry.forbidden_for(alias.name))
             if finding is not None:
                 findings.append(finding)
         return findings
     base = import_target(node, context.identity)
     if base is None:
         return findings
-    hit = context.registry.forbidden_module_for(base)
-    if hit is not None:
-        entry, matched = hit
-        if not entry.exempts(context.identity):
-            findings.append(module_finding(node, FORBIDDEN_MODULE_IMPORT, "import from", base, entry, matched))
+    base_match = registry.forbidden_for(base)
+    if base_match is not None and base_match.module_entry is not None:
+        findings.extend(_from_forbidden_module(context, node, base, base_match))
         return findings
     for alias in node.names:
         if alias.name == "*":
             findings.extend(_star_findings(context, node, base, used_names()))
             continue
-        finding = _check_dotted(context, node, f"{base}.{alias.name}")
+        dotted = f"{base}.{alias.name}"
+        finding = match_finding(context, node, dotted, registry.forbidden_for(dotted))
         if finding is not None:
             findings.append(finding)
     return findings
@@ -104,6 +102,29 @@ def check_imports(context: FileContext) -> Iterator[Finding]:
 
     for node in context.nodes(ast.Import, ast.ImportFrom):
         yield from statement_findings(context, node, used_names)
+
+
+def _from_forbidden_module(
+    context: FileContext, node: ast.ImportFrom, base: str, base_match: Match
+) -> Iterator[Finding]:
+    """``from <forbidden module> import ...``: one finding for the names the module's own entry
+    decides, and one for each name a more specific entry decides (``foo.bar`` under ``foo``)."""
+    module_entry = base_match.module_entry
+    assert module_entry is not None
+    shared = False
+    own: List[Finding] = []
+    for alias in node.names:
+        dotted = f"{base}.{alias.name}"
+        match = None if alias.name == "*" else context.registry.forbidden_for(dotted)
+        if match is None or match == base_match:
+            shared = True
+            continue
+        finding = match_finding(context, node, dotted, match)
+        if finding is not None:
+            own.append(finding)
+    if shared and not module_entry.exempts(context.identity):
+        yield module_finding(node, FORBIDDEN_MODULE_IMPORT, "import from", base, module_entry, base_match.matched)
+    yield from own
 
 
 def _star_findings(context: FileContext, node: ast.ImportFrom, base: str, used: Set[str]) -> Iterator[Finding]:
@@ -132,7 +153,7 @@ def _words(registry: Registry) -> Optional[List[Word]]:
     words: List[Word] = []
     for entry in registry.forbidden_modules:
         last = entry.pattern.segments[-1]
-        if last == "*":
+        if last in WILDCARDS:
             return None  # a relative import of a submodule need not spell any fixed segment
         words.append(identifier_word(last))
     return words + name_words(registry)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+from flake8_ssot.checking.closure import CLOSED
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.checking.words import Word, package_import_words
 from flake8_ssot.codes import FORBIDDEN_REEXPORT
 from flake8_ssot.findings import Finding
+from flake8_ssot.names import WILDCARDS, is_within
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import FileResolution, relevance_for, resolution_of
 from flake8_ssot.resolution.model import MODULE, Outcome, Target
@@ -32,26 +34,30 @@ def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]
     if not isinstance(outcome, Target):
         return None
     registry = context.registry
-    hit = registry.forbidden_module_for(outcome.module)
-    if hit is not None:
-        module_entry, matched = hit
-        if module_entry.exempts(context.identity):
-            return None
-        place = module_phrase(outcome.module, module_entry, matched)
+    match = registry.forbidden_for(outcome.qualified)
+    if match is None:  # a re-export on the way may be a forbidden name
+        for module, name in outcome.path:
+            step = registry.forbidden_for(f"{module}.{name}")
+            if step is not None and step.name_entry is not None:
+                match = step
+                break
+    if match is None or match.entry.exempts(context.identity):
+        return None
+    module_entry = match.module_entry
+    if module_entry is None:
+        assert match.name_entry is not None
+        return f"is legacy name '{match.name_entry.name}'", match.name_entry.advice()
+    if is_within(outcome.module, match.matched):
+        place = module_phrase(outcome.module, module_entry, match.matched)
         what = f"is {place}" if outcome.kind == MODULE else f"is defined in {place}"
-        return what, module_entry.advice()
-    for module, name in outcome.path:
-        name_entry = registry.forbidden_name_for(f"{module}.{name}")
-        if name_entry is not None:
-            if name_entry.exempts(context.identity):
-                return None
-            return f"is legacy name '{name_entry.name}'", name_entry.advice()
-    return None
+    else:  # a module entry spelling the definition itself
+        what = f"is {module_phrase(outcome.qualified, module_entry, match.matched)}"
+    return what, module_entry.advice()
 
 
 def _textual(registry: Registry, dotted: str) -> bool:
     """True when the text alone names a forbidden module or name (SOT101 / SOT102 / SOT104)."""
-    return registry.forbidden_module_for(dotted) is not None or registry.forbidden_name_for(dotted) is not None
+    return registry.forbidden_for(dotted) is not None
 
 
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
@@ -73,6 +79,13 @@ class _Check:
         self.reported: Set[str] = set()  # local names bound by an import that is itself a finding
         self.findings: List[Finding] = []
         self._assigned: Optional[Set[str]] = None
+        self.closure = context.closure
+
+    def may_carry(self, name: str, module: Optional[str] = None) -> bool:
+        """False only when the project's closure shows that ``name`` (an attribute of ``module``)
+        cannot be legacy: it is none of its names, and ``module`` re-exports no forbidden module
+        by a star import."""
+        return self.closure is None or self.closure.may_carry(name, module)
 
     @property
     def assigned(self) -> Set[str]:
@@ -100,7 +113,7 @@ class _Check:
             base = import_target(node, self.context.identity)
             if base is None:
                 continue
-            if self.registry.forbidden_module_for(base) is not None:
+            if _textual(self.registry, base):
                 self.reported.update(alias.asname or alias.name for alias in node.names)
                 continue
             for alias in node.names:
@@ -112,6 +125,8 @@ class _Check:
                     self.reported.add(local)
                     continue
                 if not (self.relevance.name(alias.name) or self.relevance.module(base)):
+                    continue
+                if not self.may_carry(alias.name, base):
                     continue
                 found = verdict(self.context, self.resolution.imported(base, alias.name))
                 if found is not None:
@@ -139,6 +154,8 @@ class _Check:
             base_matters = self.relevance.module(base)
             for name in used:
                 if not (base_matters or self.relevance.name(name)):
+                    continue
+                if not self.may_carry(name, base):
                     continue
                 found = verdict(self.context, self.resolution.star(base, name))
                 if found is not None:
@@ -172,7 +189,9 @@ class _Check:
                 return 0  # SOT101 / SOT104 report what the text names
             prefix = target
             for position, attribute in enumerate(rest, start=1):
-                if self.relevance.module(prefix) or self.relevance.name(attribute):
+                if (self.relevance.module(prefix) or self.relevance.name(attribute)) and self.may_carry(
+                    attribute, prefix
+                ):
                     last = max(last, position)
                 prefix = f"{prefix}.{attribute}"
         return last
@@ -271,13 +290,15 @@ def _words(registry: Registry) -> Optional[List[Word]]:
     name, is relative, or reads from or binds a package holding a forbidden module or name
     (``from a.b import x`` for ``a.b.legacy``, ``import a.c``, which binds ``a``).  A star import
     of any other module matters only when the file names a registry name.
+
+    Besides, with the project's closure known, a followed name is one of its names, or is read
+    through a star carrier the file names (:data:`~flake8_ssot.checking.closure.CLOSED`).
     """
     relevance = relevance_for(registry)
-    if relevance.words is None:
-        return ["import"]  # a legacy-parameters pattern matching any class name
-    if any(segments[0] == "*" for segments in relevance.packages()):
-        return ["import"]  # any package may hold it
-    return [*relevance.words, *package_import_words(relevance.packages())]
+    if any(segments[0] in WILDCARDS for segments in relevance.packages()):
+        return [("import", CLOSED)]  # any package may hold it
+    words: List[Word] = [*relevance.words, *package_import_words(relevance.packages())]
+    return [(*(word if isinstance(word, tuple) else (word,)), CLOSED) for word in words]
 
 
 def _refine(context: FileContext) -> bool:

@@ -9,8 +9,11 @@ The textual rule reads the callee's last segment and the arguments' own names.  
   called.
 
 Only calls that can matter are resolved: the callee's name, or a name its import or assignment in
-this file mentions, matches a legacy-parameters pattern.  Findings the textual rule already makes
-(an argument named after the parameter) are not repeated.
+this file mentions, matches a legacy-parameters pattern with a literal part (``*Handler``), or the
+call names a parameter of a pattern without one (``*``, ``[A-Z]*``) by keyword or argument name.
+Such a pattern matches every class, so it is applied by name only: its parameters are reported
+where the call names them, never mapped positionally (which would mean following every call).
+Findings the textual rule already makes (an argument named after the parameter) are not repeated.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from typing import Dict, List, Optional, Set
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.codes import LEGACY_PARAMETER_CALL
 from flake8_ssot.findings import Finding
-from flake8_ssot.registry import LegacyParameters
+from flake8_ssot.registry import LegacyParameters, Registry
 from flake8_ssot.resolution import FileResolution, resolution_of
 from flake8_ssot.resolution.model import CLASS, Target
 from flake8_ssot.rules import constructors
-from flake8_ssot.syntax import Bindings, bound_names, dotted_text
+from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_text
 
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_ALIAS_HOPS = 8
@@ -46,8 +49,17 @@ class _Statements:
                 self.bound.update(bound_names(target))
                 if isinstance(target, ast.Name) and value is not None:
                     self.aliases.setdefault(target.id, []).append(value)
+        # Class statements anywhere in the file, by name: their bases (a local subclass of a class
+        # taking a legacy parameter constructs through its ``__init__``).
+        self.classes: Dict[str, List[str]] = {}
         for definition in context.nodes(*DEFINITIONS):
             self.bound.add(definition.name)
+            if isinstance(definition, ast.ClassDef):
+                bases = self.classes.setdefault(definition.name, [])
+                for base in definition.bases:
+                    written = dotted_text(base.value if isinstance(base, ast.Subscript) else base)
+                    if written is not None:
+                        bases.append(written)
         imports = context.nodes(ast.Import, ast.ImportFrom)
         self.star = any(alias.name == "*" for node in imports for alias in node.names)
         self.imports = Bindings(imports, context.identity)
@@ -62,6 +74,29 @@ class _Calls:
         self.statements = _Statements(context)
         self.worth: Dict[str, bool] = {}
 
+    def reaches_closure(self, callee: str) -> bool:
+        """With the project's closure known: does any name the callee is spelt with, or that its
+        imports and assignments in this file lead to (without bound), belong to it?  A call can be
+        mapped onto a legacy ``__init__`` only then (the class, or an alias, subclass or re-export
+        of it, is one of the closure's names)."""
+        closure = self.context.closure
+        if closure is None:
+            return True
+        pending = callee.split(".")
+        seen: Set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for target in self.statements.imports.targets(name):
+                pending.extend(target.split("."))
+            for value in self.statements.aliases.get(name, ()):
+                pending.extend(value.split("."))
+            for base in self.statements.classes.get(name, ()):
+                pending.extend(base.split("."))
+        return closure.reaches(seen)
+
     def worth_resolving(self, callee: str) -> bool:
         """The callee's import or assignment names a class matching a legacy-parameters pattern."""
         head = callee.partition(".")[0]
@@ -70,7 +105,11 @@ class _Calls:
         return self.worth[head]
 
     def _mentions_matching_class(self, head: str) -> bool:
-        relevance = self.resolution.relevance
+        registry = self.context.registry
+
+        def matching(name: str) -> bool:
+            return bool(registry.legacy_parameters_for(name, followed=True))
+
         pending = [head]
         seen: Set[str] = set()
         while pending and len(seen) < _MAX_ALIAS_HOPS:
@@ -79,10 +118,10 @@ class _Calls:
                 continue
             seen.add(name)
             for target in self.statements.imports.targets(name):
-                if any(relevance.name(part) for part in target.split(".")):
+                if any(matching(part) for part in target.split(".")):
                     return True
             for value in self.statements.aliases.get(name, ()):
-                if relevance.name(value.rpartition(".")[2]):
+                if matching(value.rpartition(".")[2]):
                     return True
                 pending.append(value.partition(".")[0])
         return False
@@ -110,12 +149,44 @@ class _Calls:
         return None
 
 
+def _names_a_legacy_parameter(context: FileContext, node: ast.Call) -> bool:
+    """Whether the call passes something the textual check reads as a legacy parameter (a keyword,
+    a ``**{...}`` key, an argument named like one), for any class."""
+    legacy = context.registry.all_legacy_parameters
+    for argument in node.args:
+        if constructors.argument_name(argument) in legacy:
+            return True
+    for keyword in node.keywords:
+        if keyword.arg is not None:
+            if keyword.arg in legacy:
+                return True
+        elif isinstance(keyword.value, ast.Dict):
+            if any(key is not None and constant_string(key) in legacy for key in keyword.value.keys):
+                return True
+    return False
+
+
 def _calls(context: FileContext, resolution: FileResolution) -> _Calls:
     """One _Calls per checked file, kept with the file's resolution."""
     state = resolution.per_file.get(__name__)
     if not isinstance(state, _Calls):
         state = resolution.per_file[__name__] = _Calls(context, resolution)
     return state
+
+
+def _names_a_parameter(node: ast.Call, registry: Registry) -> bool:
+    """The call names, by keyword, ``**`` key or argument name, a parameter of a legacy-parameters
+    entry applied by name only (a glob without a literal part)."""
+    names = {name for entry in registry.legacy_parameters if not entry.followed for name in entry.parameters}
+    if not names:
+        return False
+    for keyword in node.keywords:
+        if keyword.arg in names:
+            return True
+        if keyword.arg is None and isinstance(keyword.value, ast.Dict):
+            if any(key is not None and constant_string(key) in names for key in keyword.value.keys):
+                return True
+    return any(constructors.argument_name(argument) in names for argument in node.args)
 
 
 def resolved_call_findings(
@@ -128,33 +199,47 @@ def resolved_call_findings(
     resolution = resolution_of(context)
     if resolution is None:
         return []
+    registry = context.registry
     state = _calls(context, resolution)
-    if not textual and not state.worth_resolving(callee):
+    if (
+        not any(entry.followed for entry in textual.values())
+        and not state.worth_resolving(callee)
+        and not _names_a_parameter(node, registry)
+    ):
         return []
+    if not state.reaches_closure(callee) and (textual or not _names_a_legacy_parameter(context, node)):
+        return []  # neither a legacy ``__init__`` to map onto nor a keyword to read by the real class
     target = state.constructed(callee)
     if target is None or target.name is None:
         return []
     class_name = target.name
     legacy = {
         name: entry
-        for name, entry in context.registry.legacy_parameters_for(class_name).items()
+        for name, entry in registry.legacy_parameters_for(class_name).items()
         if not entry.exempts(context.identity)
     }
     if not legacy:
         return []
     findings: List[Finding] = []
-    if not textual:
-        findings.extend(constructors._call_findings(context, node, callee, class_name, legacy))
-    reported_by_name = textual or legacy
+    # Parameters the callee's own name did not match: reported where the call names them.
+    by_name = {name: entry for name, entry in legacy.items() if name not in textual}
+    if by_name:
+        findings.extend(constructors._call_findings(context, node, callee, class_name, by_name))
+    reported_by_name = set(textual) | set(legacy)
     init = resolution.init_of(target)
     if init is None:
         return findings
+    mapped = {
+        name: entry
+        for name, entry in registry.legacy_parameters_for(class_name, followed=True).items()
+        if not entry.exempts(context.identity)
+    }
     signature, owner = init
     for position, argument in enumerate(node.args):
         if isinstance(argument, ast.Starred) or position >= len(signature.positional):
             break
         parameter = signature.positional[position]
-        entry = legacy.get(parameter)
+        entry = mapped.get(parameter)
         if entry is None or constructors.argument_name(argument) in reported_by_name:
             continue
         written = dotted_text(argument)

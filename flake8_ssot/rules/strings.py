@@ -140,20 +140,18 @@ def string_finding(
     string as the message quotes it, ``dotted`` by default)."""
     if not dotted or any(not part for part in dotted.split(".")):
         return None
-    registry = context.registry
+    match = context.registry.forbidden_for(dotted)
+    if match is None or match.entry.exempts(context.identity):
+        return None
     line, col = node.lineno, node.col_offset
     quoted = dotted if shown is None else shown
-    hit = registry.forbidden_module_for(dotted)
-    if hit is not None:
-        entry, matched = hit
-        if entry.exempts(context.identity):
-            return None
-        phrase = module_phrase(matched, entry, matched)
-        return Finding(line, col, code, f"{kind} '{quoted}' refers to {phrase}; {entry.advice()}")
-    name = registry.forbidden_name_for(dotted)
-    if name is not None and not name.exempts(context.identity):
-        return Finding(line, col, code, f"{kind} '{quoted}' refers to legacy name '{name.name}'; {name.advice()}")
-    return None
+    module_entry = match.module_entry
+    if module_entry is not None:
+        phrase = module_phrase(match.matched, module_entry, match.matched)
+        return Finding(line, col, code, f"{kind} '{quoted}' refers to {phrase}; {module_entry.advice()}")
+    assert match.name_entry is not None
+    name = match.name_entry
+    return Finding(line, col, code, f"{kind} '{quoted}' refers to legacy name '{name.name}'; {name.advice()}")
 
 
 def string_targets(context: FileContext) -> List[Tuple[str, ast.expr, str]]:
@@ -186,7 +184,7 @@ def target_words(registry: Registry) -> List[Tuple[str, ...]]:
     """For each forbidden module or name, the segments every string naming it contains."""
     words = []
     for module_entry in registry.forbidden_modules:
-        words.append(tuple(part for part in module_entry.pattern.segments if part != "*"))
+        words.append(module_entry.pattern.literal_segments)
     for name_entry in registry.forbidden_names:
         words.append(tuple(name_entry.name.split(".")))
     return words
