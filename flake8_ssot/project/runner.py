@@ -40,7 +40,8 @@ from flake8_ssot.project.analyse import (
 )
 from flake8_ssot.project.cache import Cache, Manifest, code_digest, content_digest, manifest_key, stamp_of
 from flake8_ssot.project.facts import Facts
-from flake8_ssot.project.scan import TokenScan, plain
+from flake8_ssot.checking.tokens import TokenScan
+from flake8_ssot.project.scan import byte_scan, plain
 from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import dependency_validator
@@ -113,7 +114,7 @@ class Worker:
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         self.checking = True  # False: a file resolution may read, looked at for the closure only
         self.mode = FIRST
-        self.new: Optional[TokenScan] = None
+        self.new: Optional[TokenScan[bytes]] = None
         self.use(Round())
 
     def use(
@@ -122,7 +123,7 @@ class Worker:
         """Look at the next files for ``round_`` (``new``: with ``IF_NEW``, the tokens to look for)."""
         self.checking = checking
         self.mode = mode
-        self.new = None if new is None else TokenScan(new)
+        self.new = None if new is None else byte_scan(new)
         if getattr(self, "round", None) == round_:
             return
         self.round = round_
@@ -131,11 +132,11 @@ class Worker:
         static = self.round_engine.anchors() if self.plan.prefilter else None
         # Literals a text needs for some rule without the closure, and the closure's own tokens
         # (its names and carriers; legacy parameters too, which make a class's binding carry).
-        self.static = None if static is None else TokenScan(static)
+        self.static = None if static is None else byte_scan(static)
         self.tokens: FrozenSet[str] = frozenset()
         if closure is not None:
             self.tokens = closure.tokens() | closure.parameters
-        self.scan = TokenScan(self.tokens)
+        self.scan = byte_scan(self.tokens)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
