@@ -36,7 +36,7 @@ def resolution_roots(registry: Registry, checked: Iterable[str]) -> Tuple[str, .
     roots: Dict[str, None] = {}
     seen: Set[str] = set()
     for path in checked:
-        directory = os.path.dirname(os.path.abspath(path))
+        directory = os.path.dirname(path)
         if directory in seen:
             continue
         seen.add(directory)

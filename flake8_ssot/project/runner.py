@@ -16,12 +16,9 @@ plan once.  Results are sorted by path, so the output does not depend on ``-j``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
 
@@ -259,7 +256,8 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
     if result.stamp is None or result.digest is None:
         return None
     entry: Dict[str, Any] = {"s": list(result.stamp), "h": result.digest}
-    if result.identity is not None:
+    if result.identity is not None and (result.located or result.facts or result.analysed):
+        # Only what was found depends on the module's name (a file ruled out by its bytes does not).
         entry["i"] = [result.identity.name, result.identity.is_package]
     if result.located:
         entry["l"] = _rows(result.located)
@@ -607,6 +605,11 @@ def _pool_round(
 ) -> Generator[FileResult, None, List[Chunk]]:
     """Run ``chunks`` in a fresh pool; the files left unchecked when the pool broke, one per
     chunk, in order."""
+    # Imported here: a run in one process (small projects, warm caches) never loads them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     broken: List[int] = []
     context = multiprocessing.get_context()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_initialise, initargs=(plan,)) as pool:
