@@ -461,7 +461,11 @@ class _Run:
         changed = bool(work)
         looked_at: Set[str] = set()
         while work:
-            for result in _results(work, round_, self.plan, self.jobs):
+            # Workers only when there is enough to look at: a warm run's few changed files, or a
+            # later round's, are looked at sooner in this process than workers would start.
+            total = sum(len(chunk.paths) for chunk in work)
+            jobs = self.jobs if total >= min(POOL_THRESHOLD, len(self.paths) + len(self.extra)) else 1
+            for result in _results(work, round_, self.plan, jobs):
                 against[result.path] = tokens  # looked at, or found naming nothing new
                 if not result.touched:
                     continue
