@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
-from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION, FORBIDDEN_REEXPORT, LEGACY_PARAMETER_CALL
+from flake8_ssot.codes import (
+    CANONICAL_NAME_REBOUND,
+    DUPLICATE_CLASS_DEFINITION,
+    FORBIDDEN_REEXPORT,
+    LEGACY_PARAMETER_CALL,
+)
 
 INI_PREFIX = "ssot-"
 TOML_TABLE = "tool.flake8-ssot"
@@ -102,8 +107,8 @@ KEYS: Tuple[Key, ...] = (
     Key(
         "resolve",
         "Follow imported names across files (re-exports, aliases, inherited __init__) for "
-        f"{FORBIDDEN_REEXPORT} and {LEGACY_PARAMETER_CALL} (true / false, default true; false keeps "
-        "every rule text-only).",
+        f"{FORBIDDEN_REEXPORT}, {LEGACY_PARAMETER_CALL} and {CANONICAL_NAME_REBOUND} (true / false, "
+        "default true; false keeps every rule text-only).",
         "false",
         FLAG,
     ),
