@@ -344,3 +344,18 @@ def test_fix_leaves_an_import_whose_replacement_is_not_the_canonical_class_to_a_
         "flake8-ssot: fixed 0 findings in 0 files; 1 finding needs a human; 1 file could not be rewritten",
     ]
     assert (tmp_path / "app" / "use.py").read_text(encoding="utf-8") == use
+
+
+def test_the_command_cache_notices_when_another_file_changes_what_a_binding_is(tmp_path, monkeypatch, capsys):
+    from flake8_ssot.cli.main import main
+
+    source = "from app.api import Handler as UserMessageHandler\n"
+    write(tmp_path, {**PROJECT, "setup.cfg": REGISTRY, "app/consumers.py": source})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-j", "1", "app/consumers.py"]) == 0
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / ".flake8-ssot-cache").is_dir()
+    (tmp_path / "app" / "api.py").write_text("from app.other import QueueHandler as Handler\n", encoding="utf-8")
+    assert main(["check", "-j", "1", "app/consumers.py"]) == 1
+    message = not_the("'app.api.Handler' (class 'app.other.QueueHandler')")
+    assert capsys.readouterr().out == f"app/consumers.py:1:1: SOT302 {message}\n"

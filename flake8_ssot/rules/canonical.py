@@ -18,7 +18,14 @@ What neither step can tell stays reported, as "not known to be the canonical cla
 may well be a second source of truth, and the message says exactly what is known.
 
 One finding per binding: an import that SOT101 / SOT102 / SOT105 report (the forbidden import is
-what to fix first, and ``fix`` rewrites it) is not reported as SOT302 too.
+what to fix first, and ``fix`` rewrites it) is not reported as SOT302 too.  SOT105's verdict is
+asked as SOT105 asks it (:func:`~flake8_ssot.rules.reexports.imported_verdict`, with the project's
+closure), so the two rules agree in every round of the command's project pass.
+
+The text prefilter stays lossless: every finding binds a canonical name, which the file then spells
+(the rule's words); resolution only decides which of those bindings are reported.  What resolution
+reads is recorded with the file's result, so the command's cache notices when another file
+changes what a binding is.
 """
 
 from __future__ import annotations
