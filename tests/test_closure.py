@@ -308,3 +308,34 @@ def test_a_file_outside_the_closures_scope_is_checked_without_it(tmp_path: Path)
     assert scope.covers(paths[0])
     assert not scope.covers("stdin")
     assert not scope.covers(str(tmp_path.parent / "elsewhere" / "x.py"))
+
+
+# SOT302 bindings whose verdict depends on other files: one finding per import, whichever round of
+# the pass the file is looked at in.
+CANONICAL_BINDINGS = {
+    "app/relay_core.py": "from app.core import Handler as CoreHandler\n",
+    "app/canon_same.py": "from app.relay_core import CoreHandler as Handler\n",
+    "app/canon_other_class.py": "from app.core import Manager as Handler\n",
+    "app/canon_name.py": "from app.compat import OldManager as Handler\n",
+    "app/canon_round_two.py": "from app.services import ServiceHandler as Handler\n",
+    "app/canon_round_three.py": "from app.relay import RelayHandler as Handler\n",
+}
+
+
+def test_canonical_bindings_get_one_finding_each_through_every_round(tmp_path: Path) -> None:
+    paths = _write(tmp_path, {**PROJECT, **CANONICAL_BINDINGS})
+    fast = _findings(tmp_path, paths, prefilter=True)
+    assert fast == _findings(tmp_path, paths, prefilter=False)
+    assert {name: rows for name, rows in fast.items() if name.startswith("app/canon")} == {
+        "app/canon_name.py": [(1, 0, "SOT102 import of legacy name 'app.compat.OldManager'; use 'app.core.Manager'")],
+        "app/canon_other_class.py": [
+            (
+                1,
+                0,
+                "SOT302 'Handler' is bound to class 'app.core.Manager', which is not the canonical class "
+                "'app.core.Handler'; import that class instead",
+            )
+        ],
+        "app/canon_round_three.py": [(1, 0, "SOT105 " + IMPORTED.format("RelayHandler", "app.relay"))],
+        "app/canon_round_two.py": [(1, 0, "SOT105 " + IMPORTED.format("ServiceHandler", "app.services"))],
+    }
