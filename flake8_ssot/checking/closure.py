@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
+from flake8_ssot.checking.tokens import TokenScan
 from flake8_ssot.syntax import STATEMENT_FIELDS
 
 
@@ -84,10 +85,18 @@ class Closure:
         import while lying below a package carrier (any file, when ``filename`` is not known).
         ``present``: the tokens known to occur in ``text`` as substrings (a caller that scanned
         the bytes), so only those are looked at."""
-        for token in self.tokens() if present is None else present:
+        candidates = self._text_scan().hits(text) if present is None else present
+        for token in candidates:
             if _identifier_in(token, text):
                 return True
         return self.below_package_carrier(filename) and _DOTS_ONLY.search(text) is not None
+
+    def _text_scan(self) -> "TokenScan[str]":
+        scan = self.__dict__.get("_scan")
+        if scan is None:
+            scan = TokenScan(self.tokens(), as_bytes=False)
+            object.__setattr__(self, "_scan", scan)  # a cache on a frozen value
+        return scan
 
     def below_package_carrier(self, filename: Optional[str]) -> bool:
         """Whether a relative import in ``filename`` may read a package carrier (None: unknown)."""

@@ -36,7 +36,7 @@ def resolution_roots(registry: Registry, checked: Iterable[str]) -> Tuple[str, .
     roots: Dict[str, None] = {}
     seen: Set[str] = set()
     for path in checked:
-        directory = os.path.dirname(os.path.abspath(path))
+        directory = os.path.dirname(path)
         if directory in seen:
             continue
         seen.add(directory)
@@ -219,3 +219,40 @@ class Reach:
                     changed = True
         packages = {directory for module, directory, _ in stars if directory and module in carriers}
         return carriers, packages
+
+
+class Scope:
+    """Where a closure computed without knowing the checked files holds: for a checker that
+    sees one file at a time (the flake8 plugin).  The configured source roots, walked as
+    resolution reads them; otherwise the configuration's directory, every directory of it walked,
+    so that it holds every file any resolution root found inside it can read."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        if registry.source_roots:
+            self.roots: Tuple[str, ...] = tuple(os.path.abspath(root) for root in registry.source_roots)
+            self.every_directory = False
+        elif registry.origin:
+            self.roots = (os.path.dirname(os.path.abspath(registry.origin)),)
+            self.every_directory = True
+        else:
+            self.roots = ()
+            self.every_directory = False
+        self._known: Dict[str, bool] = {}  # directory -> whether its files are covered
+
+    def covers(self, filename: Optional[str]) -> bool:
+        """Whether every root resolution would use for ``filename`` lies in this scope (so the
+        closure holds every file its resolution can read)."""
+        if not self.roots or not filename or filename in ("stdin", "-"):
+            return False
+        directory = os.path.dirname(os.path.abspath(filename))
+        found = self._known.get(directory)
+        if found is None:
+            found = self._known[directory] = all(self._inside(root) for root in source_roots(self.registry, filename))
+        return found
+
+    def _inside(self, root: str) -> bool:
+        root = os.path.abspath(root)
+        return any(root == mine or root.startswith(mine.rstrip(os.sep) + os.sep) for mine in self.roots) and (
+            self.every_directory or root in self.roots
+        )

@@ -16,12 +16,9 @@ plan once.  Results are sorted by path, so the output does not depend on ``-j``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
 
@@ -40,7 +37,8 @@ from flake8_ssot.project.analyse import (
 )
 from flake8_ssot.project.cache import Cache, Manifest, code_digest, content_digest, manifest_key, stamp_of
 from flake8_ssot.project.facts import Facts
-from flake8_ssot.project.scan import TokenScan, plain
+from flake8_ssot.checking.tokens import TokenScan
+from flake8_ssot.project.scan import byte_scan, plain
 from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import dependency_validator
@@ -113,7 +111,7 @@ class Worker:
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         self.checking = True  # False: a file resolution may read, looked at for the closure only
         self.mode = FIRST
-        self.new: Optional[TokenScan] = None
+        self.new: Optional[TokenScan[bytes]] = None
         self.use(Round())
 
     def use(
@@ -122,7 +120,7 @@ class Worker:
         """Look at the next files for ``round_`` (``new``: with ``IF_NEW``, the tokens to look for)."""
         self.checking = checking
         self.mode = mode
-        self.new = None if new is None else TokenScan(new)
+        self.new = None if new is None else byte_scan(new)
         if getattr(self, "round", None) == round_:
             return
         self.round = round_
@@ -131,11 +129,11 @@ class Worker:
         static = self.round_engine.anchors() if self.plan.prefilter else None
         # Literals a text needs for some rule without the closure, and the closure's own tokens
         # (its names and carriers; legacy parameters too, which make a class's binding carry).
-        self.static = None if static is None else TokenScan(static)
+        self.static = None if static is None else byte_scan(static)
         self.tokens: FrozenSet[str] = frozenset()
         if closure is not None:
             self.tokens = closure.tokens() | closure.parameters
-        self.scan = TokenScan(self.tokens)
+        self.scan = byte_scan(self.tokens)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -258,7 +256,8 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
     if result.stamp is None or result.digest is None:
         return None
     entry: Dict[str, Any] = {"s": list(result.stamp), "h": result.digest}
-    if result.identity is not None:
+    if result.identity is not None and (result.located or result.facts or result.analysed):
+        # Only what was found depends on the module's name (a file ruled out by its bytes does not).
         entry["i"] = [result.identity.name, result.identity.is_package]
     if result.located:
         entry["l"] = _rows(result.located)
@@ -462,7 +461,11 @@ class _Run:
         changed = bool(work)
         looked_at: Set[str] = set()
         while work:
-            for result in _results(work, round_, self.plan, self.jobs):
+            # Workers only when there is enough to look at: a warm run's few changed files, or a
+            # later round's, are looked at sooner in this process than workers would start.
+            total = sum(len(chunk.paths) for chunk in work)
+            jobs = self.jobs if total >= min(POOL_THRESHOLD, len(self.paths) + len(self.extra)) else 1
+            for result in _results(work, round_, self.plan, jobs):
                 against[result.path] = tokens  # looked at, or found naming nothing new
                 if not result.touched:
                     continue
@@ -606,6 +609,11 @@ def _pool_round(
 ) -> Generator[FileResult, None, List[Chunk]]:
     """Run ``chunks`` in a fresh pool; the files left unchecked when the pool broke, one per
     chunk, in order."""
+    # Imported here: a run in one process (small projects, warm caches) never loads them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     broken: List[int] = []
     context = multiprocessing.get_context()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_initialise, initargs=(plan,)) as pool:
