@@ -3,6 +3,7 @@ stands; never a string SOT103 reports, a docstring, a string statement or prose.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -227,3 +228,67 @@ def test_the_entry_point_pattern_cannot_backtrack_exponentially():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.stdout == "[None, None, None] True\n", result.stderr
+
+
+OVERLAPPING = """\
+[flake8]
+ssot-forbidden-modules =
+    foo = foo_prime [pure-move]
+    foo.bar = foo_prime.bar_rename [pure-move]
+    code
+ssot-forbidden-names =
+    code.py.Thing = other.Thing
+ssot-resolve = false
+"""
+
+
+def test_the_most_specific_entry_decides_for_a_string_and_its_fix(tmp_path):
+    pytest.importorskip("libcst")
+    from flake8_ssot.fix import fix_text
+    from flake8_ssot.location import ModuleIdentity
+
+    registry = registry_from_ini(tmp_path, OVERLAPPING)
+    source = 'MODULES = ["foo.bar.thing", "foo.other", "foo.bar:main", "code.py.Thing", "code.py"]\n'
+    bar, foo = "use 'foo_prime.bar_rename'", "use 'foo_prime'"
+    assert found(source, registry) == [
+        (1, 11, "SOT106", f"string 'foo.bar.thing' refers to legacy module 'foo.bar'; {bar}"),
+        (1, 28, "SOT106", f"string 'foo.other' refers to legacy module 'foo'; {foo}"),
+        (1, 41, "SOT106", f"string 'foo.bar:main' refers to legacy module 'foo.bar'; {bar}"),
+        # Below a top-level module a file extension makes a file name, unless a more specific
+        # entry decides for the string.
+        (1, 57, "SOT106", "string 'code.py.Thing' refers to legacy name 'code.py.Thing'; use 'other.Thing'"),
+    ]
+    result = fix_text(source, "app/consumers.py", registry, ModuleIdentity("app.consumers"))
+    assert result.text == (
+        'MODULES = ["foo_prime.bar_rename.thing", "foo_prime.other", "foo_prime.bar_rename:main",'
+        ' "other.Thing", "code.py"]\n'
+    )
+    assert [(f.col, f.code) for f in result.fixed] == [(11, "SOT106"), (28, "SOT106"), (41, "SOT106"), (57, "SOT106")]
+
+
+def test_a_file_without_a_string_is_ruled_out_by_its_bytes(tmp_path):
+    from flake8_ssot.config import ConfigRequest, load_registry
+    from flake8_ssot.project.runner import check_files, make_plan
+
+    registry_from_ini(tmp_path, REGISTRY)
+    (tmp_path / "app").mkdir()
+    files = {
+        "__init__.py": "",
+        "no_string.py": "def twice(value):\n    return value * 2\n",
+        "other_string.py": "x = 'app.services.email'\n",
+        "split.py": 'MODULES = ["app.services.mess" "age_handler"]\n',
+    }
+    for name, text in files.items():
+        (tmp_path / "app" / name).write_text(text, encoding="utf-8")
+    paths = sorted(str(tmp_path / "app" / name) for name in files)
+    results = check_files(paths, make_plan(load_registry(ConfigRequest(cwd=str(tmp_path))), None), jobs=1)
+    # Decoded (its module name known) only where a string stands: the split name's file is reported.
+    assert [(os.path.basename(r.path), r.identity is not None, r.parsed) for r in results] == [
+        ("__init__.py", False, False),
+        ("no_string.py", False, False),
+        ("other_string.py", True, False),
+        ("split.py", True, True),
+    ]
+    assert [(item.finding.line, item.finding.col, item.finding.code) for item in results[3].located] == [
+        (1, 11, "SOT106")
+    ]

@@ -214,3 +214,24 @@ def test_a_command_longer_than_an_argument_can_be_is_not_read(registry):
     too_long = 'os.system("{}" + "{}")\n'.format(command, " " * (131073 - len(command)))
     assert [f[:3] for f in found(fits, registry)] == [(1, 10, "SOT107")]
     assert found(too_long, registry) == []
+
+
+def test_the_most_specific_entry_decides_for_an_embedded_import(tmp_path):
+    registry = registry_from_ini(
+        tmp_path,
+        "[flake8]\nssot-forbidden-modules =\n    foo = foo_prime [pure-move]\n"
+        "    foo.bar = foo_prime.bar_rename [pure-move]\nssot-resolve = false\n",
+    )
+    source = """\
+        import subprocess, sys
+
+        subprocess.run([sys.executable, "-c", "from foo.bar import thing"])
+        subprocess.run([sys.executable, "-c", "from foo import bar, other"])
+        """
+    bar, foo = "use 'foo_prime.bar_rename'", "use 'foo_prime'"
+    assert found(textwrap.dedent(source), registry) == [
+        (3, 38, "SOT107", holds("from foo.bar import thing", f"import from legacy module 'foo.bar'; {bar}")),
+        # One finding for what the module's own entry decides, one for the more specific name.
+        (4, 38, "SOT107", holds("from foo import bar, other", f"import from legacy module 'foo'; {foo}")),
+        (4, 38, "SOT107", holds("from foo import bar, other", f"import of legacy module 'foo.bar'; {bar}")),
+    ]

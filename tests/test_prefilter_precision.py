@@ -21,9 +21,11 @@ import textwrap
 
 import pytest
 
-from flake8_ssot.checking.words import RELATIVE_IMPORT, identifier_word, string_words
+from flake8_ssot.checking.words import RELATIVE_IMPORT, Interest, identifier_word, string_words
 from flake8_ssot.engine import Engine
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.rules import dotted_strings, embedded_code
+from flake8_ssot.rules.literals import quoted, spelling
 from ssot_testing import registry_from_ini
 
 REGISTRY = """\
@@ -155,6 +157,66 @@ def test_the_string_patterns_allow_literal_boundaries_and_escapes_only_where_the
     # Several words: every one must be there.
     (first, second), _, _ = string_words("services", "handler")
     assert (first, second) == ("services", "handler")
+
+
+def test_an_alternative_without_a_literal_is_taken_once_with_each_quote():
+    plain, split, escaped = string_words("handler")
+    assert quoted([plain, split, escaped]) == [plain, ('"', *split), ("'", *split), escaped]
+    assert quoted([]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ('"handler"', True),
+        ('"hand" "ler"', True),
+        ("'h' 'a'\n  'ndler'", True),
+        ('"h\\x61ndler"', True),
+        ('"h\\x61nd" + "ler"', True),
+        ('"hand\\\nler"', True),
+        ('"hand ler"', False),
+        ('"hand", "ler"', False),
+        ('"handle"', False),
+        ('"h\\x62ndler"', False),
+    ],
+)
+def test_one_pattern_holds_every_spelling_of_a_word_in_strings(text, holds):
+    assert bool(spelling("handler").search(text)) is holds
+    # The pattern string_words looks for with escapes: looked up once for both.
+    assert spelling("handler") is string_words("handler")[2][2]
+
+
+STRING_RULES = {"SOT106": dotted_strings.RULE, "SOT107": embedded_code.RULE}
+
+
+@pytest.mark.parametrize("code", sorted(STRING_RULES))
+def test_every_alternative_of_the_string_rules_holds_a_literal_for_the_byte_scan(registry, code):
+    interest = Interest(STRING_RULES[code].words(registry))
+    # The longest segment of each forbidden module or name, a quote, and the backslash of an escape.
+    assert interest.anchors() == frozenset({"message_handler", "OldThing", '"', "'", "\\"})
+    assert interest.alternatives is not None
+    assert all(any(isinstance(fragment, str) for fragment in alternative) for alternative in interest.alternatives)
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_a_text_the_string_rules_select_holds_one_of_their_anchors(registry, name):
+    source = textwrap.dedent(FOUND[name])
+    for rule in STRING_RULES.values():
+        interest = Interest(rule.words(registry))
+        anchors = interest.anchors()
+        assert anchors is not None
+        if interest.might_match(source):
+            assert any(anchor in source for anchor in anchors), rule.name
+
+
+def test_the_string_rules_rule_out_a_text_without_a_string_before_it_is_decoded(registry):
+    engine = Engine(registry, [dotted_strings.RULE, embedded_code.RULE])
+    anchors = engine.anchors()
+    assert anchors is not None
+    for text in ("from app.services import message\n", "x = services.message + handler\n", ""):
+        assert not any(anchor in text for anchor in anchors), text
+        assert not engine.select(text)
+    assert engine.select('x = ["app.services.mess" "age_handler"]\n')
 
 
 def test_identifiers_and_relative_imports():

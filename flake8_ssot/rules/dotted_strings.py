@@ -29,7 +29,7 @@ from flake8_ssot.codes import FORBIDDEN_DOTTED_STRING
 from flake8_ssot.findings import Finding
 from flake8_ssot.names import is_dotted_name
 from flake8_ssot.registry import Registry
-from flake8_ssot.rules.literals import STRING_NODE_TYPES, string_expressions
+from flake8_ssot.rules.literals import STRING_NODE_TYPES, quoted, string_expressions
 from flake8_ssot.rules.strings import string_finding, string_targets, target_words
 from flake8_ssot.syntax import constant_string
 
@@ -141,10 +141,10 @@ def check_dotted_strings(context: FileContext) -> Iterator[Finding]:
 
 def _words(registry: Registry) -> List[Word]:
     """Strings that can hold every segment of a forbidden module or name: spelt out, split across
-    folded literals, or written with escapes."""
+    folded literals, or written with escapes (each alternative with a literal, see ``quoted``)."""
     words: List[Word] = []
     for segments in target_words(registry):
-        words.extend(string_words(*segments))
+        words.extend(quoted(string_words(*segments)))
     return words
 
 

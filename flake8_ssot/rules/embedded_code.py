@@ -13,6 +13,7 @@ the string, quoting the import.  Docstrings and other string statements are neve
 from __future__ import annotations
 
 import ast
+import re
 import shlex
 import textwrap
 import warnings
@@ -21,20 +22,22 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple, Union
 from flake8_ssot.checking.collect import collect_nodes
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
-from flake8_ssot.checking.words import Fragment, Word, string_words
+from flake8_ssot.checking.words import Word, string_words
 from flake8_ssot.codes import FORBIDDEN_EMBEDDED_IMPORT
 from flake8_ssot.findings import Finding
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules.imports import statement_findings
-from flake8_ssot.rules.literals import STRING_NODE_TYPES, string_expressions
+from flake8_ssot.rules.literals import STRING_NODE_TYPES, quoted, spelling, string_expressions
 from flake8_ssot.rules.strings import target_words
 from flake8_ssot.syntax import bound_names, constant_string, dotted_text
 
 _RUNS_CODE = {"exec", "builtins.exec", "compile", "builtins.compile"}
 _DEDENT = {"textwrap.dedent"}
 _FLAG = "-c"
-# Identifiers without one of which no code context above can be recognised, and the flag.
-CONTEXT_WORDS: Tuple[Tuple[Fragment, ...], ...] = (("exec",), ("compile",), ("dedent",), *string_words(_FLAG))
+# Identifiers without one of which no code context above can be recognised, or the flag spelt in a
+# string (whole, split or escaped); and the keyword every import holds, spelt in any of those ways.
+CONTEXT = re.compile("|".join(("exec", "compile", "dedent", spelling(_FLAG).pattern)))
+KEYWORD = spelling("import")
 NODE_TYPES = (ast.Call, ast.List, ast.Tuple, *STRING_NODE_TYPES)
 _MAX_CODE = 1 << 20  # characters: larger strings are not read as code
 _MAX_COMMAND = 1 << 17  # characters: Linux passes no longer argument to a program (MAX_ARG_STRLEN)
@@ -222,18 +225,16 @@ def check_embedded_imports(context: FileContext) -> Iterator[Finding]:
 
 
 def _words(registry: Registry) -> List[Word]:
-    """A code context (a callee, or the flag spelt in a string), a string that can hold every
-    segment of a forbidden module or name, and one that can hold the keyword ``import``.
+    """A string that can hold every segment of a forbidden module or name (SOT106's alternatives),
+    a code context (a callee, or the flag spelt in a string) and the keyword ``import``.
 
-    A reported import's string spells out the keyword and every segment (see ``_statement_words``),
-    so one spelling of each holds; the segments' spellings are SOT106's, looked up once for both.
+    A reported import's string spells out the keyword and every segment (see ``_statement_words``).
+    The context and the keyword are one pattern each, tried after SOT106's fragments: those are
+    known already when SOT106 was selected, and rule most texts out at no cost.
     """
-    keyword = string_words("import")
     words: List[Word] = []
     for segments in target_words(registry):
-        for spelt in string_words(*segments):
-            # Patterns are tried in this order: SOT106's first, known already when it was selected.
-            words.extend(spelt + imported + context for context in CONTEXT_WORDS for imported in keyword)
+        words.extend(spelt + (CONTEXT, KEYWORD) for spelt in quoted(string_words(*segments)))
     return words
 
 

@@ -4,14 +4,19 @@ A string expression is a literal, or a constant expression folded from literals 
 literals, ``+`` of constant strings, f-strings).  Left out: docstrings and every other string
 statement (they document, they are never used), and the literal parts of an f-string or of a
 folded expression (the whole expression is the string).
+
+Also what a text must hold for such a string to spell some words (the prefilter's words of
+SOT106 and SOT107, built on :func:`~flake8_ssot.checking.words.string_words`).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import AbstractSet, List, Optional, Set, Tuple, Type
+import re
+from typing import AbstractSet, Iterable, List, Optional, Set, Tuple, Type
 
 from flake8_ssot.checking.context import FileContext
+from flake8_ssot.checking.words import Fragment, string_words
 from flake8_ssot.syntax import constant_string
 
 # The node types :func:`string_expressions` reads.
@@ -93,3 +98,35 @@ def string_expressions(
         if isinstance(constant.value, str) and id(constant) not in excluded:
             found.append((constant, constant.value))
     return found
+
+
+# The characters a string literal's text opens with (after its prefix): one of them is in any text
+# holding a string.
+QUOTES = ('"', "'")
+
+
+def quoted(alternatives: Iterable[Tuple[Fragment, ...]]) -> List[Tuple[Fragment, ...]]:
+    """Each alternative as it is when it holds a literal, else once with each quote character.
+
+    The alternatives describe text inside a string literal, which opens with a quote: wherever one
+    holds, one of its copies does, and each copy has a literal for the byte scan to look for before
+    decoding (:meth:`~flake8_ssot.checking.words.Interest.anchors`).  String words split across
+    folded literals (``"mess" "age"``) hold none of their own: the split may fall anywhere, so no
+    part of a word, nor any segment of a dotted name, is sure to be spelt whole.
+    """
+    found: List[Tuple[Fragment, ...]] = []
+    for alternative in alternatives:
+        if any(isinstance(fragment, str) for fragment in alternative):
+            found.append(tuple(alternative))
+        else:
+            found.extend((quote, *alternative) for quote in QUOTES)
+    return found
+
+
+def spelling(word: str) -> "re.Pattern[str]":
+    """One pattern matching ``word`` however string literals spell it: whole, split across folded
+    literals, with escapes, or both.  It is the pattern :func:`string_words` looks for with escapes
+    (each of its characters may also be itself), compiled once for both."""
+    pattern = string_words(word)[-1][-1]
+    assert isinstance(pattern, re.Pattern)
+    return pattern
