@@ -37,7 +37,7 @@ from flake8_ssot.project.analyse import (
 )
 from flake8_ssot.project.cache import Cache, Manifest, code_digest, content_digest, manifest_key, stamp_of
 from flake8_ssot.project.facts import Facts
-from flake8_ssot.checking.tokens import TokenScan
+from flake8_ssot.checking.tokens import Words, identifiers
 from flake8_ssot.project.scan import byte_scan, plain
 from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.registry import Registry
@@ -111,7 +111,7 @@ class Worker:
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         self.checking = True  # False: a file resolution may read, looked at for the closure only
         self.mode = FIRST
-        self.new: Optional[TokenScan[bytes]] = None
+        self.new: Optional[FrozenSet[bytes]] = None
         self.use(Round())
 
     def use(
@@ -120,7 +120,7 @@ class Worker:
         """Look at the next files for ``round_`` (``new``: with ``IF_NEW``, the tokens to look for)."""
         self.checking = checking
         self.mode = mode
-        self.new = None if new is None else byte_scan(new)
+        self.new = None if new is None else frozenset(token.encode("ascii", "replace") for token in new)
         if getattr(self, "round", None) == round_:
             return
         self.round = round_
@@ -133,7 +133,7 @@ class Worker:
         self.tokens: FrozenSet[str] = frozenset()
         if closure is not None:
             self.tokens = closure.tokens() | closure.parameters
-        self.scan = byte_scan(self.tokens)
+        self.words = Words(self.tokens)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -159,7 +159,7 @@ class Worker:
         want_facts = plan.want_facts and self.checking
         hits: Optional[FrozenSet[str]] = None
         if is_plain and plan.prefilter and not want_facts:
-            hits = frozenset(self.scan.hits(data))
+            hits = frozenset(self.words.in_bytes(data))
             if not hits and self.static is not None and not self.static.any_in(data) and not self._below_carrier(path):
                 return result  # holds no anchor of any rule: cannot hold a finding
         identity = identify(path, plan.registry.source_roots, self.packages)
@@ -177,11 +177,10 @@ class Worker:
         want_edges = False
         present = None
         if closure is not None:
-            found = hits if hits is not None else frozenset(token for token in self.tokens if token in text)
+            # The closure's names, carriers and legacy parameters the file spells as whole words.
+            found = hits if hits is not None else frozenset(self.words.in_text(text))
             present = found & closure.tokens()
-            want_edges = bool(found) and closure.mentioned_in(text, found, path)
-            if not want_edges and closure.parameters & found:
-                want_edges = Closure(closure.parameters).mentioned_in(text, found)
+            want_edges = bool(found) or closure.mentioned_in(text, found, path)
         analysis = analyse_text(
             self.round_engine,
             text,
@@ -212,7 +211,7 @@ class Worker:
             return True  # decoded text may spell a token differently (NFKC): look again
         if self.round.new_packages and self._below_carrier(path):
             return True
-        return self.new is not None and self.new.any_in(data)
+        return self.new is not None and not self.new.isdisjoint(identifiers(data))
 
     def _below_carrier(self, path: str) -> bool:
         closure = self.round.closure
