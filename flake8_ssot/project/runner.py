@@ -46,6 +46,8 @@ from flake8_ssot.resolution.index import Validator
 
 # Below this many files one process finishes sooner than starting workers would let it.
 POOL_THRESHOLD = 200
+# Seconds between two progress lines in a log (``--progress`` when stderr is not a terminal).
+PROGRESS_INTERVAL = 10.0
 
 
 @dataclass(frozen=True)
@@ -329,29 +331,91 @@ def _died(path: str) -> FileResult:
 
 
 class Progress:
-    """A one-line counter on a terminal; silent when the stream is not a TTY."""
+    """The progress of one stage of a run (``checking``, ``fixing``) over ``total`` files.
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    On a terminal: one line rewritten in place (``flake8-ssot: checking 4000/10018 files``),
+    cleared at the end.  With ``lines`` (``--progress``) on a stream that is not a terminal (a CI
+    log): one line when the stage starts, one every ``interval`` seconds while it runs and one
+    when it ends.  Otherwise nothing.  A run's later rounds (:meth:`again`) are counted on the
+    same line: ``checking 10018/10018 files, round 2: 120/540``.  ``clock`` is for tests.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO,
+        label: str = "checking",
+        lines: bool = False,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total = total
         self.stream = stream
-        self.enabled = total > 0 and _isatty(stream)
+        self.label = label
+        self.interval = interval
+        self.clock = clock
         self.done = 0
-        self._shown = 0.0
+        self.round = 1
+        self.again_done = self.again_total = 0
+        terminal = _isatty(stream)
+        self.enabled = total > 0 and terminal
+        self.logging = total > 0 and lines and not terminal
+        self._started = clock()
+        self._shown = self._started if self.logging else float("-inf")  # a terminal shows the first step
+        if self.logging:
+            self._write(f"flake8-ssot: {label} {_files(total)}\n")
 
     def advance(self) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._shown >= 0.1 or self.done == self.total:
-            self._shown = now
-            self.stream.write(f"\rflake8-ssot: {self.done}/{self.total} files")
-            self.stream.flush()
+        """One more file done (in a later round: one more file looked at again)."""
+        if self.round == 1:
+            self.done += 1
+        else:
+            self.again_done += 1
+        self._show()
+
+    def again(self, count: int) -> None:
+        """A later round starts, looking at ``count`` files again."""
+        if count:
+            self.round += 1
+            self.again_done, self.again_total = 0, count
+
+    def clear(self) -> None:
+        """Before other output on the terminal: clear the counter (the next step shows it again)."""
+        if self.enabled and self.done:
+            self._write("\r\033[K")
+            self._shown = float("-inf")
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+            self._write("\r\033[K")
+        elif self.logging:
+            self._write(f"flake8-ssot: {self._status()}, done in {self.clock() - self._started:.1f} s\n")
+
+    def _show(self) -> None:
+        if not (self.enabled or self.logging):
+            return
+        now = self.clock()
+        if self.enabled:
+            if now - self._shown >= 0.1 or (self.round == 1 and self.done == self.total):
+                self._shown = now
+                self._write(f"\rflake8-ssot: {self._status()}\033[K")
+        elif now - self._shown >= self.interval:
+            self._shown = now
+            self._write(f"flake8-ssot: {self._status()}, {now - self._started:.0f} s\n")
+
+    def _status(self) -> str:
+        status = f"{self.label} {self.done}/{_files(self.total)}"
+        if self.round > 1:
+            status += f", round {self.round}: {self.again_done}/{self.again_total}"
+        return status
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -366,9 +430,11 @@ def check_files(
     plan: Plan,
     jobs: int,
     progress_stream: Optional[TextIO] = None,
+    progress: Optional[Progress] = None,
 ) -> List[FileResult]:
-    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process)."""
-    progress = Progress(len(paths), progress_stream or sys.stderr)
+    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process).  ``progress``
+    (over ``len(paths)`` files; else a counter on ``progress_stream``'s terminal) is closed here."""
+    progress = progress or Progress(len(paths), progress_stream or sys.stderr)
     try:
         run = _Run(paths, plan, jobs, progress)
         results = run.results()
@@ -466,6 +532,8 @@ class _Run:
             jobs = self.jobs if total >= min(POOL_THRESHOLD, len(self.paths) + len(self.extra)) else 1
             for result in _results(work, round_, self.plan, jobs):
                 against[result.path] = tokens  # looked at, or found naming nothing new
+                if round_.new is not None:
+                    self.progress.advance()  # a file looked at again
                 if not result.touched:
                     continue
                 if result.edges is not None and result.identity is not None and self.reach is not None:
@@ -482,6 +550,7 @@ class _Run:
             round_ = Round(closure, frozenset(closure.tokens() - tokens), new_packages)
             tokens = closure.tokens()
             work = self._next(latest, against, round_)
+            self.progress.again(sum(len(chunk.paths) for chunk in work))
             changed = changed or bool(work)
         self.closure = round_.closure
         if self.cache.directory:
