@@ -3,6 +3,8 @@ configuration, real flake8 (with the plugin) against ``flake8-ssot check``, file
 
 from __future__ import annotations
 
+import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +118,28 @@ def test_filename_patterns_match_the_path_as_walked(layout: Path) -> None:
     (layout / "conf" / "setup.cfg").write_text(REGISTRY + "filename = */app/*.py, *.txt\n", encoding="utf-8")
     reported = same_as_flake8(["--config=../conf/setup.cfg"], layout / "tree")
     assert reported == ["app/a.py", "app/backup/y.py", "app/notes.txt", "app/sub/z.py"]
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        (),
+        (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg"),
+        ("backup", "*/generated/*", "/abs/dir/*", "test_*.py", "[ab]*", "*.[pP][yY]"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    ["./app/mod.py", "./backup", "./x/generated/y.py", "/abs/dir/z.py", "./tests/test_one.py", "./a.py", "b", "."],
+)
+def test_the_walks_compiled_patterns_decide_exactly_as_flake8s_matching(patterns, path):
+    from flake8 import utils as flake8_utils
+
+    from flake8_ssot.cli.discovery import _Patterns
+
+    compiled = _Patterns(patterns)
+    absolute = os.path.abspath(path)
+    assert compiled.excludes(path, absolute) is flake8_utils.matches_filename(
+        path, patterns=patterns, log_message="%(path)s", logger=logging.getLogger("test")
+    )
+    assert (compiled.empty or compiled.match(path)) is flake8_utils.fnmatch(path, patterns)

@@ -25,8 +25,10 @@ listed are yielded for the caller to report, never opened here.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import Iterator, List, Sequence, Set, Tuple
@@ -90,15 +92,37 @@ def skipped_directory(path: str, name: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
+class _Patterns:
+    """``fnmatch`` patterns compiled into one expression: what ``any(fnmatch.fnmatch(name, p) for p
+    in patterns)`` answers, in one match (flake8's :func:`~flake8.utils.fnmatch` and
+    :func:`~flake8.utils.matches_filename`, for the thousands of files of a walk)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.empty = not patterns
+        translated = "|".join(f"(?:{fnmatch.translate(os.path.normcase(pattern))})" for pattern in patterns)
+        self._regex = re.compile(translated or r"(?!)")
+
+    def match(self, name: str) -> bool:
+        return self._regex.match(os.path.normcase(name)) is not None
+
+    def excludes(self, path: str, absolute: str) -> bool:
+        """flake8's exclusion: the basename or the absolute path (``absolute``) matches."""
+        if self.empty:
+            return False
+        basename = os.path.basename(path)
+        return (basename not in (".", "..") and self.match(basename)) or self.match(absolute)
+
+
 def discover(paths: Sequence[str], exclude: Sequence[str], filename: Sequence[str]) -> List[str]:
     """Every file to check, sorted (each path as it will be displayed)."""
     found: Set[str] = set()
+    excluded, wanted = _Patterns(exclude), _Patterns(filename)
     for path in paths or ["."]:
-        found.update(_expand(path, exclude, filename))
+        found.update(_expand(path, exclude, excluded, wanted))
     return sorted(found)
 
 
-def _expand(path: str, exclude: Sequence[str], filename: Sequence[str]) -> Iterator[str]:
+def _expand(path: str, exclude: Sequence[str], excluded: _Patterns, wanted: _Patterns) -> Iterator[str]:
     if matches(path, exclude):
         return
     if not os.path.isdir(path):
@@ -112,22 +136,24 @@ def _expand(path: str, exclude: Sequence[str], filename: Sequence[str]) -> Itera
         except OSError:
             yield directory  # reported as not analysable by the caller
             continue
+        absolute_directory = os.path.abspath(directory)
         subdirectories = []
         for entry in entries:
             joined = os.path.join(directory, entry.name)
+            absolute = os.path.join(absolute_directory, entry.name)
             try:
                 is_directory = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_directory = False
             if is_directory:
-                if not skipped_directory(joined, entry.name) and not matches(joined, exclude):
+                if not skipped_directory(joined, entry.name) and not excluded.excludes(joined, absolute):
                     subdirectories.append(joined)
                 continue
             if entry.is_symlink() and _is_directory(joined):
                 continue  # directory symlinks are not followed
-            if matches(joined, exclude):
+            if excluded.excludes(joined, absolute):
                 continue
-            if flake8_utils.fnmatch(joined, filename):
+            if wanted.empty or wanted.match(joined):
                 yield joined
         pending.extend(reversed(subdirectories))
 
