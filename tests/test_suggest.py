@@ -87,10 +87,8 @@ def test_facts_of_one_file() -> None:
         ClassDefinition("Handler", 15, 0, "Handler = Impl", alias="app.pkg.impl._Impl"),
         ClassDefinition("Alias", 16, 0, "Alias: TypeAlias = sibling.Thing", alias="app.pkg.sibling.Thing"),
     )
-    assert facts.exports == (
-        ("sibling", "app.pkg.sibling"),
+    assert facts.exports == (  # class-like names only: not ``sibling`` nor ``helper``
         ("Impl", "app.pkg.impl._Impl"),
-        ("helper", "app.pkg.impl.helper"),
         ("*", "app.pkg.more"),
         ("Parser", "fast.Parser"),
         ("Widget", "app.core.Widget"),

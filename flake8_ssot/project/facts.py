@@ -10,9 +10,9 @@ command and SOT303 are computed from these facts alone, never from syntax trees.
 - ``imports``: the dotted names this file reads from other modules: ``from m import N`` is
   ``"m.N"`` and ``m.N`` after ``import m`` is ``"m.N"`` (attribute uses only for a capitalised
   ``N``, as class names are).
-- ``exports``: what the module re-exports: ``from m import N as B`` at module level (not under an
-  ``except ImportError`` handler) is ``("B", "m.N")``, ``from m import *`` is ``("*", "m")`` and
-  ``N = m.N`` is ``("N", "m.N")``.
+- ``exports``: the class-like names the module re-exports: ``from m import N as B`` at module
+  level (not under an ``except ImportError`` handler) is ``("B", "m.N")``, ``from m import *`` is
+  ``("*", "m")`` and ``N = m.N`` is ``("N", "m.N")``.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def collect_facts(
             for alias in node.names if origin is not None else ():
                 if alias.name == "*":
                     exports.append(("*", str(origin)))
-                else:
+                elif is_class_like(alias.asname or alias.name):
                     exports.append((alias.asname or alias.name, f"{origin}.{alias.name}"))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and module is not None and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
