@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
 from flake8_ssot.cli import fixing, migrate, selection, serving
-from flake8_ssot.project import duplicates
+from flake8_ssot.project import duplicates, suggest
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache
 from flake8_ssot.cli.discovery import discover, load_file_options
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     dupes = commands.add_parser("duplicates", parents=[common], help="class names defined in several modules")
     dupes.add_argument("--include-tests", action="store_true", help="count definitions in test files too")
     dupes.add_argument("--suggest", action="store_true", help="print a ready-to-paste ssot-canonical-classes block")
+    dupes.add_argument(
+        "--top", type=_positive, metavar="N", help="only the N most widespread names (with --suggest: best supported)"
+    )
 
     base = commands.add_parser("baseline", parents=[common], help="record the current findings as accepted")
     base.add_argument(
@@ -291,19 +294,17 @@ def _duplicates(options: argparse.Namespace, project: Project, files: Sequence[s
             finding = item.finding
             sys.stderr.write(f"{shown(result.path)}:{finding.line}:{finding.col + 1}: {finding.message}\n")
     facts = [(result.path, result.facts) for result in results if result.facts is not None]
-    groups = duplicates.find_groups(facts, project.registry, project.root, options.include_tests)
     out: TextIO = sys.stdout
     if options.suggest:
-        if groups:
-            out.write(duplicates.suggest(groups, duplicates.importer_counts(f for _, f in facts)))
-        else:
-            out.write("# flake8-ssot: no class name is defined at module level in more than one module\n")
+        proposals = suggest.propose(facts, project.registry, project.root, options.include_tests)
+        out.write(suggest.render(proposals, options.top))
         return EXIT_CLEAN
+    groups = duplicates.find_groups(facts, project.registry, project.root, options.include_tests)
     listed = [
         dataclasses.replace(
             group, definitions=tuple(dataclasses.replace(d, path=shown(d.path)) for d in group.definitions)
         )
-        for group in groups
+        for group in groups[: options.top]
     ]
     out.write(duplicates.describe(listed, project.root))
     return EXIT_FINDINGS if groups else EXIT_CLEAN
