@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Iterator, List, Optional, Sequence, Tuple, Typ
 from flake8.exceptions import ExecutionError
 
 from flake8_ssot import __version__
-from flake8_ssot.project.baseline import Baseline, BaselineError, unaccepted
+from flake8_ssot.project.baseline import Baseline, BaselineError, configured, unaccepted
 from flake8_ssot.config import ConfigError, ConfigRequest, load_registry
 from flake8_ssot.config.keys import KEYS
 from flake8_ssot.engine import Engine
@@ -64,7 +64,7 @@ class SsotChecker:
             detail = f"{type(error).__name__}: {error}"
             raise ExecutionError(f"flake8-ssot: could not load its configuration: {detail}") from None
         try:
-            cls._baseline = Baseline.load(registry.baseline) if registry.baseline else None
+            cls._baseline = configured(registry)
         except BaselineError as error:
             raise ExecutionError(f"flake8-ssot: ssot-baseline: {error}") from None
         cls._engine = Engine(registry)

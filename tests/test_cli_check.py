@@ -161,11 +161,15 @@ def test_excludes_from_the_config_and_the_command_line(project: Path) -> None:
     config = SETUP_CFG + "exclude = legacy.py\nextend-exclude = ./app/sub\n"
     write_tree(project, {"setup.cfg": config, "app/sub/__init__.py": "", "app/sub/x.py": "import app.legacy\n"})
     assert run_cli(["--no-cache"], project).stdout == f"./app/use.py:1:1: {SOT101}\n"
-    # 'exclude' replaces, '--extend-exclude' adds; both apply to explicitly given paths, like flake8.
+    # Like flake8: '--exclude' replaces 'exclude', '--extend-exclude' replaces 'extend-exclude' and
+    # adds to 'exclude'; both apply to explicitly given paths.
     assert run_cli(["--no-cache", "--exclude", "use.py"], project).stdout == (
         f"./app/legacy.py:1:1: {SOT301}\n"
     )
-    assert run_cli(["--no-cache", "--extend-exclude", "use.py"], project).stdout == ""
+    assert run_cli(["--no-cache", "--extend-exclude", "use.py"], project).stdout == (
+        f"./app/sub/x.py:1:1: {IMPORT_OF_LEGACY}\n"
+    )
+    assert run_cli(["--no-cache", "--extend-exclude", "use.py,sub"], project).stdout == ""
     assert run_cli(["--no-cache", "app/legacy.py"], project).stdout == ""
 
 

@@ -326,7 +326,7 @@ def test_fix_rewrites_a_python_312_file_only_when_libcst_reads_it(tmp_path: Path
         assert result.returncode == 1
         assert "-from app.names import Old\n+from app.names import New as Old\n" in result.stdout
         assert result.stderr.splitlines()[-1] == "flake8-ssot: would fix 1 finding in 1 file; 8 findings need a human"
-    else:  # LibCST 1.0.0 cannot read comments or line breaks in replacement fields
+    else:  # LibCST 1.0 cannot read comments or line breaks in replacement fields
         assert (result.returncode, result.stdout) == (0, "")
         assert "why: LibCST could not rewrite it (ParserSyntaxError: " in result.stderr
         assert result.stderr.splitlines()[-1] == (

@@ -1,12 +1,16 @@
 """Looking for many literal tokens at once, in text or in bytes.
 
-Looking for a few hundred tokens one by one would cost a pass over the text each, so the tokens
-are grouped under a small *cover* of substrings (each token contains one of them, chosen long):
-one pass per cover substring, and only a text holding one is looked at token by token.
+Two ways, for two kinds of token.  A word that must occur as a *substring* (``Handler`` inside
+``OrderHandler``) is looked for through a small *cover* of substrings (each token contains one of
+them, chosen long): one pass per cover substring, and only a text holding one is looked at token
+by token (:class:`TokenScan`).  Identifiers that must occur *whole* (the project closure's names,
+a few hundred of them) are found by splitting the text into its identifiers once and intersecting
+(:func:`identifiers`): one pass, whatever their number.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Dict, FrozenSet, Generic, Iterable, List, Set, Tuple, TypeVar
 
 # Shortest cover substring worth a pass of its own (a shorter token is its own cover).
@@ -70,3 +74,35 @@ def _cover(spelt: Dict[str, S]) -> Dict[S, List[str]]:
         groups[best] = sorted(members)
         remaining -= members
     return groups
+
+
+# Every byte that cannot be part of an ASCII identifier becomes a space.
+_NOT_IDENTIFIER = bytes(
+    char if chr(char).isascii() and (chr(char).isalnum() or char == 0x5F) else 0x20 for char in range(256)
+)
+_WORD = re.compile(r"\w+")
+
+
+def identifiers(data: bytes) -> Set[bytes]:
+    """The runs of ASCII letters, digits and underscores in ``data`` (for ASCII code: its
+    identifiers, keywords and numbers, and the words of its strings and comments)."""
+    return set(data.translate(_NOT_IDENTIFIER).split())
+
+
+class Words:
+    """A set of tokens looked for as whole words (identifiers, in code)."""
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self.tokens: FrozenSet[str] = frozenset(tokens)
+        self._of: Dict[bytes, str] = {token.encode("ascii"): token for token in self.tokens if token.isascii()}
+
+    def in_bytes(self, data: bytes) -> Set[str]:
+        """The tokens in ``data``, bytes that stand for their ASCII text."""
+        of = self._of
+        return {of[raw] for raw in identifiers(data).intersection(of)}
+
+    def in_text(self, text: str) -> Set[str]:
+        """The tokens in ``text`` (no letter, digit or underscore on either side)."""
+        if text.isascii():
+            return self.in_bytes(text.encode("ascii"))
+        return set(self.tokens.intersection(_WORD.findall(text)))

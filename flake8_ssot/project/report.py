@@ -1,10 +1,12 @@
 """Report assembly: each file's located findings in, the sorted report items out, minus the baseline.
 
 ``flake8-ssot check`` and flake8's ``--format=ssot-*`` formatters both assemble their report
-here, so the order, the paths shown and the fingerprints (relative to the project root) are the
-same for both: each file's findings sorted, fingerprinted in that order, filtered by the baseline
-(:meth:`~flake8_ssot.project.baseline.Baseline.partition`, the plugin's filter too), then
-everything sorted by (path, finding).
+here, so the order, the paths shown (:class:`~flake8_ssot.project.paths.Shown`: relative to the
+working directory, the repository root or the project root, never with ``..``) and the
+fingerprints (relative to the project root) are the same for both: each file's findings sorted,
+fingerprinted in that order, filtered by the baseline
+(:meth:`~flake8_ssot.project.baseline.Baseline.partition`, the plugin's filter too), then everything
+sorted by (path, finding).
 """
 
 from __future__ import annotations
@@ -13,19 +15,23 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.project.analyse import Located
-from flake8_ssot.project.baseline import Baseline, Fingerprint, digest, fingerprints, relative_key
-from flake8_ssot.project.paths import printable
+from flake8_ssot.project.baseline import Baseline, Fingerprint, digest, fingerprints
+from flake8_ssot.project.paths import Shown, relative_key
 from flake8_ssot.findings import Finding
 
 
 @dataclass(frozen=True)
 class Reported:
-    """A finding to report: where (the path as discovered), what, its source line and fingerprint."""
+    """A finding to report: where (the path as shown), what, its source line and fingerprint.
+
+    ``base`` is the directory ``path`` is relative to (absolute; None when ``path`` is absolute).
+    """
 
     path: str
     finding: Finding
     source: str
     fingerprint: str
+    base: Optional[str] = None
 
 
 @dataclass
@@ -40,15 +46,16 @@ class Report:
 def assemble(files: Iterable[Tuple[str, Sequence[Located]]], root: str, baseline: Optional[Baseline] = None) -> Report:
     """The report of ``files`` (each path with its located findings), fingerprinted relative to ``root``.
 
-    Each path is shown :func:`~flake8_ssot.project.paths.printable`; with a ``baseline``, the
-    findings it accepts are left out and counted.
+    Each path is shown as :class:`~flake8_ssot.project.paths.Shown` shows it; with a ``baseline``,
+    the findings it accepts are left out and counted.
     """
     report = Report()
+    show = Shown(root)
     for path, located in files:
         ordered = sorted(located, key=lambda item: item.finding)
-        shown = printable(path)
+        shown, base = show(path), show.base(path)
         prints = fingerprints(relative_key(path, root), [(item.finding, item.source) for item in ordered])
-        items = [Reported(shown, item.finding, item.source, digest(fp)) for item, fp in zip(ordered, prints)]
+        items = [Reported(shown, item.finding, item.source, digest(fp), base) for item, fp in zip(ordered, prints)]
         if baseline is not None:
             items, accepted = baseline.partition(path, items)
             report.matched.update(accepted)

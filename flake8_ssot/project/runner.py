@@ -37,7 +37,7 @@ from flake8_ssot.project.analyse import (
 )
 from flake8_ssot.project.cache import Cache, Manifest, code_digest, content_digest, manifest_key, stamp_of
 from flake8_ssot.project.facts import Facts
-from flake8_ssot.checking.tokens import TokenScan
+from flake8_ssot.checking.tokens import Words, identifiers
 from flake8_ssot.project.scan import byte_scan, plain
 from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.registry import Registry
@@ -46,6 +46,8 @@ from flake8_ssot.resolution.index import Validator
 
 # Below this many files one process finishes sooner than starting workers would let it.
 POOL_THRESHOLD = 200
+# Seconds between two progress lines in a log (``--progress`` when stderr is not a terminal).
+PROGRESS_INTERVAL = 10.0
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class Worker:
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         self.checking = True  # False: a file resolution may read, looked at for the closure only
         self.mode = FIRST
-        self.new: Optional[TokenScan[bytes]] = None
+        self.new: Optional[FrozenSet[bytes]] = None
         self.use(Round())
 
     def use(
@@ -120,7 +122,7 @@ class Worker:
         """Look at the next files for ``round_`` (``new``: with ``IF_NEW``, the tokens to look for)."""
         self.checking = checking
         self.mode = mode
-        self.new = None if new is None else byte_scan(new)
+        self.new = None if new is None else frozenset(token.encode("ascii", "replace") for token in new)
         if getattr(self, "round", None) == round_:
             return
         self.round = round_
@@ -133,7 +135,7 @@ class Worker:
         self.tokens: FrozenSet[str] = frozenset()
         if closure is not None:
             self.tokens = closure.tokens() | closure.parameters
-        self.scan = byte_scan(self.tokens)
+        self.words = Words(self.tokens)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -159,7 +161,7 @@ class Worker:
         want_facts = plan.want_facts and self.checking
         hits: Optional[FrozenSet[str]] = None
         if is_plain and plan.prefilter and not want_facts:
-            hits = frozenset(self.scan.hits(data))
+            hits = frozenset(self.words.in_bytes(data))
             if not hits and self.static is not None and not self.static.any_in(data) and not self._below_carrier(path):
                 return result  # holds no anchor of any rule: cannot hold a finding
         identity = identify(path, plan.registry.source_roots, self.packages)
@@ -177,11 +179,10 @@ class Worker:
         want_edges = False
         present = None
         if closure is not None:
-            found = hits if hits is not None else frozenset(token for token in self.tokens if token in text)
+            # The closure's names, carriers and legacy parameters the file spells as whole words.
+            found = hits if hits is not None else frozenset(self.words.in_text(text))
             present = found & closure.tokens()
-            want_edges = bool(found) and closure.mentioned_in(text, found, path)
-            if not want_edges and closure.parameters & found:
-                want_edges = Closure(closure.parameters).mentioned_in(text, found)
+            want_edges = bool(found) or closure.mentioned_in(text, found, path)
         analysis = analyse_text(
             self.round_engine,
             text,
@@ -212,7 +213,7 @@ class Worker:
             return True  # decoded text may spell a token differently (NFKC): look again
         if self.round.new_packages and self._below_carrier(path):
             return True
-        return self.new is not None and self.new.any_in(data)
+        return self.new is not None and not self.new.isdisjoint(identifiers(data))
 
     def _below_carrier(self, path: str) -> bool:
         closure = self.round.closure
@@ -330,29 +331,91 @@ def _died(path: str) -> FileResult:
 
 
 class Progress:
-    """A one-line counter on a terminal; silent when the stream is not a TTY."""
+    """The progress of one stage of a run (``checking``, ``fixing``) over ``total`` files.
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    On a terminal: one line rewritten in place (``flake8-ssot: checking 4000/10018 files``),
+    cleared at the end.  With ``lines`` (``--progress``) on a stream that is not a terminal (a CI
+    log): one line when the stage starts, one every ``interval`` seconds while it runs and one
+    when it ends.  Otherwise nothing.  A run's later rounds (:meth:`again`) are counted on the
+    same line: ``checking 10018/10018 files, round 2: 120/540``.  ``clock`` is for tests.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO,
+        label: str = "checking",
+        lines: bool = False,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total = total
         self.stream = stream
-        self.enabled = total > 0 and _isatty(stream)
+        self.label = label
+        self.interval = interval
+        self.clock = clock
         self.done = 0
-        self._shown = 0.0
+        self.round = 1
+        self.again_done = self.again_total = 0
+        terminal = _isatty(stream)
+        self.enabled = total > 0 and terminal
+        self.logging = total > 0 and lines and not terminal
+        self._started = clock()
+        self._shown = self._started if self.logging else float("-inf")  # a terminal shows the first step
+        if self.logging:
+            self._write(f"flake8-ssot: {label} {_files(total)}\n")
 
     def advance(self) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._shown >= 0.1 or self.done == self.total:
-            self._shown = now
-            self.stream.write(f"\rflake8-ssot: {self.done}/{self.total} files")
-            self.stream.flush()
+        """One more file done (in a later round: one more file looked at again)."""
+        if self.round == 1:
+            self.done += 1
+        else:
+            self.again_done += 1
+        self._show()
+
+    def again(self, count: int) -> None:
+        """A later round starts, looking at ``count`` files again."""
+        if count:
+            self.round += 1
+            self.again_done, self.again_total = 0, count
+
+    def clear(self) -> None:
+        """Before other output on the terminal: clear the counter (the next step shows it again)."""
+        if self.enabled and self.done:
+            self._write("\r\033[K")
+            self._shown = float("-inf")
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+            self._write("\r\033[K")
+        elif self.logging:
+            self._write(f"flake8-ssot: {self._status()}, done in {self.clock() - self._started:.1f} s\n")
+
+    def _show(self) -> None:
+        if not (self.enabled or self.logging):
+            return
+        now = self.clock()
+        if self.enabled:
+            if now - self._shown >= 0.1 or (self.round == 1 and self.done == self.total):
+                self._shown = now
+                self._write(f"\rflake8-ssot: {self._status()}\033[K")
+        elif now - self._shown >= self.interval:
+            self._shown = now
+            self._write(f"flake8-ssot: {self._status()}, {now - self._started:.0f} s\n")
+
+    def _status(self) -> str:
+        status = f"{self.label} {self.done}/{_files(self.total)}"
+        if self.round > 1:
+            status += f", round {self.round}: {self.again_done}/{self.again_total}"
+        return status
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -367,9 +430,11 @@ def check_files(
     plan: Plan,
     jobs: int,
     progress_stream: Optional[TextIO] = None,
+    progress: Optional[Progress] = None,
 ) -> List[FileResult]:
-    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process)."""
-    progress = Progress(len(paths), progress_stream or sys.stderr)
+    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process).  ``progress``
+    (over ``len(paths)`` files; else a counter on ``progress_stream``'s terminal) is closed here."""
+    progress = progress or Progress(len(paths), progress_stream or sys.stderr)
     try:
         run = _Run(paths, plan, jobs, progress)
         results = run.results()
@@ -467,6 +532,8 @@ class _Run:
             jobs = self.jobs if total >= min(POOL_THRESHOLD, len(self.paths) + len(self.extra)) else 1
             for result in _results(work, round_, self.plan, jobs):
                 against[result.path] = tokens  # looked at, or found naming nothing new
+                if round_.new is not None:
+                    self.progress.advance()  # a file looked at again
                 if not result.touched:
                     continue
                 if result.edges is not None and result.identity is not None and self.reach is not None:
@@ -483,6 +550,7 @@ class _Run:
             round_ = Round(closure, frozenset(closure.tokens() - tokens), new_packages)
             tokens = closure.tokens()
             work = self._next(latest, against, round_)
+            self.progress.again(sum(len(chunk.paths) for chunk in work))
             changed = changed or bool(work)
         self.closure = round_.closure
         if self.cache.directory:
