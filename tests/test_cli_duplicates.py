@@ -100,9 +100,11 @@ def test_suggest_prints_a_block_that_loads_as_the_proposed_registry(project: Pat
     assert (result.returncode, result.stderr) == (0, "")
     # Router is imported from app.core.handlers (by app.users); app.more imports that module but not
     # Router, which is no evidence. Shared is imported from none of its modules; Handler's second
-    # definition is an 'except ImportError' fallback; OnlyInTests lives in tests only.
+    # definition is an 'except ImportError' fallback; OnlyInTests lives in tests only; Canon, defined
+    # twice, is declared canonical already.
     assert result.stdout.splitlines()[4:] == [
         "# Class names left out:",
+        "#   already in ssot-canonical-classes: 1",
         "#   defined only in tests: 1",
         "#   defined only under 'except ImportError': 1",
         "#   imported from none of the modules defining them: 1 (listed at the end)",

@@ -16,7 +16,7 @@ from flake8_ssot.config import ConfigRequest, load_registry
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.project import duplicates, suggest
 from flake8_ssot.project.facts import ClassDefinition, Facts, collect_facts
-from flake8_ssot.registry import Registry
+from flake8_ssot.registry import CanonicalClass, Registry
 
 ROOT = "/project"
 
@@ -281,6 +281,20 @@ def test_an_alias_is_a_definition_and_can_be_the_home() -> None:
     # Two aliases of one class are one object: ConnectionManager is no duplicate. ``Manager =
     # manager.Manager`` re-exports the name and defines nothing.
     assert proposals.left_out == {suggest.SAME_OBJECT: 1}
+    assert proposals.unimported == []
+
+
+def test_names_already_declared_canonical_are_counted_not_proposed() -> None:
+    registry = Registry(canonical_classes={"Thing": CanonicalClass("Thing", module="app.one")})
+    files = {
+        "app/__init__.py": "",
+        "app/one.py": "class Thing:\n    pass\n",
+        "app/two.py": "class Thing:\n    pass\n",
+        "app/x.py": "from app.two import Thing\n",
+    }
+    proposals = suggest.propose(facts_of(files), registry, ROOT, False)
+    assert proposals.suggestions == []
+    assert proposals.left_out == {suggest.DECLARED: 1}
     assert proposals.unimported == []
 
 

@@ -37,6 +37,7 @@ _MAX_CANDIDATES = 5
 _MAX_IMPORTERS = 3
 
 # Reasons a name is left out, in the order the summary names them.
+DECLARED = "already in ssot-canonical-classes"
 ENUM = "enums"
 DOUBLE = "test doubles"
 TESTS_ONLY = "defined only in tests"
@@ -45,7 +46,7 @@ EXTENDS = "subclasses of a class of the same name in another module"
 SAME_OBJECT = "aliases of one class"
 PRIVATE = "private (leading underscore)"
 UNIMPORTED = "imported from none of the modules defining them"
-REASONS = (ENUM, DOUBLE, TESTS_ONLY, FALLBACK, EXTENDS, SAME_OBJECT, PRIVATE)
+REASONS = (DECLARED, ENUM, DOUBLE, TESTS_ONLY, FALLBACK, EXTENDS, SAME_OBJECT, PRIVATE)
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,15 @@ def propose(
         if item.module is None or (path in testing and not include_tests):
             continue
         for definition in item.classes + item.aliases:
-            if definition.name not in registry.canonical_classes:
-                by_name.setdefault(definition.name, []).append((item.module, definition, path in testing))
+            by_name.setdefault(definition.name, []).append((item.module, definition, path in testing))
     proposals = Proposals()
     chosen: Dict[str, List[Tuple[str, ClassDefinition]]] = {}
     tests: Dict[str, Tuple[str, ...]] = {}
     for name, found in by_name.items():
         if len({module for module, _, _ in found}) < 2:
+            continue
+        if name in registry.canonical_classes:
+            proposals.left_out[DECLARED] += 1
             continue
         if name.startswith("_"):
             proposals.left_out[PRIVATE] += 1
