@@ -178,7 +178,7 @@ CASES: List[Tuple[str, Files, List[str]]] = [
             "pyproject.toml: [tool.flake8-ssot] forbidden-module: 'forbidden-module': unknown key; did you mean "
             "'forbidden-modules'?",
             "pyproject.toml: [tool.flake8-ssot.forbidden-names] 'a.mod.Old': 'resaon': unknown field; known: "
-            "pure-move, reason, replacement",
+            "pure-move, reason, replacement, severity",
         ],
     ),
 ]

@@ -144,7 +144,7 @@ def _finding(context: FileContext, kind: str, node: ast.expr, dotted: str) -> Op
     if module_entry is not None:
         phrase = module_phrase(match.matched, module_entry, match.matched)
         message = f"{kind} '{dotted}' refers to {phrase}; {module_entry.advice()}"
-        return Finding(line, col, FORBIDDEN_STRING_REFERENCE, message)
+        return Finding(line, col, FORBIDDEN_STRING_REFERENCE, message, module_entry.ref)
     assert match.name_entry is not None
     name = match.name_entry
     return Finding(
@@ -152,6 +152,7 @@ def _finding(context: FileContext, kind: str, node: ast.expr, dotted: str) -> Op
         col,
         FORBIDDEN_STRING_REFERENCE,
         f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}",
+        name.ref,
     )
 
 
