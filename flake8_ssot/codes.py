@@ -24,6 +24,8 @@ FORBIDDEN_NAME_IMPORT = "SOT102"
 FORBIDDEN_STRING_REFERENCE = "SOT103"
 FORBIDDEN_ATTRIBUTE_REFERENCE = "SOT104"
 FORBIDDEN_REEXPORT = "SOT105"
+FORBIDDEN_DOTTED_STRING = "SOT106"
+FORBIDDEN_EMBEDDED_IMPORT = "SOT107"
 LEGACY_PARAMETER_DEFINITION = "SOT201"
 LEGACY_PARAMETER_CALL = "SOT202"
 CANONICAL_CLASS_REDEFINED = "SOT301"
@@ -71,6 +73,16 @@ CODES: Tuple[Code, ...] = (
         FORBIDDEN_REEXPORT,
         "forbidden-reexport",
         "name that, followed through re-exports, is defined in a forbidden module or is a forbidden name",
+    ),
+    Code(
+        FORBIDDEN_DOTTED_STRING,
+        "forbidden-dotted-string",
+        "string whose whole value is a forbidden module or name, or lies below one, outside SOT103's call sites",
+    ),
+    Code(
+        FORBIDDEN_EMBEDDED_IMPORT,
+        "forbidden-embedded-import",
+        "import of a forbidden module or name in Python code held in a string (python -c, exec, compile, dedent)",
     ),
     Code(
         LEGACY_PARAMETER_DEFINITION,

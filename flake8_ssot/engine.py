@@ -21,7 +21,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
-from flake8_ssot.checking.closure import Closure, ClosureView, edges_of
+from flake8_ssot.checking.closure import CLOSED, Closure, ClosureView, edges_of
 from flake8_ssot.checking.collect import STATEMENT_TYPES, collect_imports, collect_nodes, collect_statements
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -113,6 +113,11 @@ class Engine:
         ``present``: the closure's tokens known to occur in the text (from a byte scan), so that
         only those are looked for; by default every token is.  ``filename``: where the text is
         (a relative import's reach); unknown by default.
+
+        The closure decides only whether a file is worth parsing: once some rule is selected,
+        the rules it held back are selected too (their own checks still consult the closure,
+        name by name, and remember what they asked), so that a closure which grows later does
+        not force the file to be parsed again.
         """
         if text is None:
             return Selection(self.rules)
@@ -135,6 +140,12 @@ class Engine:
             for rule, interest in zip(self.rules, self.interests)
             if interest.might_match(searchable, seen, mentions)
         )
+        if chosen and answers == [False]:
+            seen.pop(CLOSED, None)
+            chosen = tuple(
+                rule for rule, interest in zip(self.rules, self.interests) if interest.might_match(searchable, seen)
+            )
+            return Selection(chosen, text)
         return Selection(chosen, text, answers == [False])
 
     def check_tree(

@@ -179,7 +179,9 @@ def _write_sarif(items: Sequence["Reported"], stream: io.StringIO) -> None:
     for code in foreign:
         indexes[code] = len(rules)
         rules.append({"id": code, "defaultConfiguration": {"level": "error"}})
-    run["results"] = [sarif.result(item, indexes) for item in items]
+    ids = sarif.base_ids(items)
+    run["originalUriBaseIds"] = sarif.uri_base_ids(ids)
+    run["results"] = [sarif.result(item, indexes, ids) for item in items]
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 

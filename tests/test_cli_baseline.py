@@ -102,7 +102,8 @@ def test_configured_baseline_is_used_and_can_be_ignored(project: Path) -> None:
     written = run(["baseline", "--no-cache"], project)
     assert written.stderr == "flake8-ssot: wrote 3 findings to ci/accepted.json\n"
     entries = json.loads((project / "ci" / "accepted.json").read_text(encoding="utf-8"))["findings"]
-    assert {entry["path"] for entry in entries} == {"../app/a.py", "../app/b.py"}
+    # Outside the baseline's directory: relative to the configuration's directory, never with "..".
+    assert {entry["path"] for entry in entries} == {"app/a.py", "app/b.py"}
     assert run(["--no-cache"], project).returncode == 0
     assert run(["--no-cache", "--no-baseline"], project).stdout.count("SOT101") == 3
 
@@ -154,11 +155,68 @@ def test_fingerprints_count_identical_lines() -> None:
     ]
 
 
-def test_internal_errors_and_unanalysed_files_are_never_baselined(tmp_path: Path) -> None:
-    entries = [
-        (baselines.Fingerprint("m.py", "SOT901", "", 0), "x"),
-        (baselines.Fingerprint("m.py", "SOT101", "import x", 0), "y"),
+NOT_ANALYSED = "SOT901 file could not be analysed: "
+
+
+def test_baseline_records_every_finding_check_reports_so_check_then_exits_0(project: Path) -> None:
+    (project / "setup.cfg").write_text(
+        SETUP_CFG + "ssot-report-duplicates = true\nssot-baseline = .flake8-ssot-baseline.json\n", encoding="utf-8"
+    )
+    (project / "app" / "broken.py").write_text("import app.legacy\ndef f(:\n", encoding="utf-8")
+    (project / "app" / "latin.py").write_bytes(b"import app.legacy\nx = '\xff'\n")
+    (project / "app" / "one.py").write_text("class Thing:\n    pass\n", encoding="utf-8")
+    (project / "app" / "two.py").write_text("class Thing:\n    pass\n", encoding="utf-8")
+    before = run(["--no-cache", "--no-baseline"], project)
+    assert before.returncode == 1
+    assert [line.split(": ", 1)[1][:6] for line in before.stdout.splitlines()] == [
+        "SOT101", "SOT101", "SOT101", "SOT901", "SOT901", "SOT303", "SOT303"
     ]
-    baselines.save(str(tmp_path / "b.json"), entries)
+    written = run(["baseline", "--no-cache"], project)
+    assert (written.returncode, written.stdout) == (0, "")
+    assert written.stderr == "flake8-ssot: wrote 7 findings to .flake8-ssot-baseline.json\n"
+    document = json.loads((project / baselines.DEFAULT_NAME).read_text(encoding="utf-8"))
+    entries = [(e["path"], e["code"], e["source"], e["occurrence"], e["message"]) for e in document["findings"]]
+    assert entries[3:5] == [
+        # Identified by code and file alone: the line and the parser's message may change.
+        ("app/broken.py", "SOT901", "", 0, "file could not be analysed: SyntaxError: invalid syntax; it was not checked"),
+        ("app/latin.py", "SOT901", "", 0, "file could not be analysed: cannot decode it as utf-8 (byte 0xff on line 2); "
+         "it was not checked"),
+    ]
+    assert [entry[:2] for entry in entries[5:]] == [("app/one.py", "SOT303"), ("app/two.py", "SOT303")]
+    checked = run(["--no-cache"], project)
+    assert (checked.returncode, checked.stdout) == (0, "")
+    assert checked.stderr == "flake8-ssot: 7 findings accepted by baseline .flake8-ssot-baseline.json\n"
+    # Another syntax error on another line (what another Python version may report): still accepted.
+    (project / "app" / "broken.py").write_text("import app.legacy\n\n\nx = (1,\n", encoding="utf-8")
+    moved = run(["--no-cache"], project)
+    assert (moved.returncode, moved.stdout) == (0, "")
+    # A file that is analysed again: its entry is listed as no longer occurring, with its message.
+    (project / "app" / "latin.py").write_bytes(b"import app.legacy\nx = 1\n")
+    fixed = run(["--no-cache"], project)
+    assert (fixed.returncode, fixed.stdout) == (1, "./app/latin.py:1:1: " + LEGACY + "\n")
+    assert fixed.stderr == (
+        "flake8-ssot: 6 findings accepted by baseline .flake8-ssot-baseline.json\n"
+        "flake8-ssot: 1 baseline entry no longer occur; run 'flake8-ssot baseline' to drop them:\n"
+        "  app/latin.py: SOT901 file could not be analysed: cannot decode it as utf-8 (byte 0xff on line 2); "
+        "it was not checked\n"
+    )
+
+
+def test_whole_file_findings_are_fingerprinted_by_code_and_file(tmp_path: Path) -> None:
+    findings = [
+        (Finding(1, 0, "SOT900", "flake8-ssot failed while checking this file (rule x): KeyError: 'a'"), "import a"),
+        (Finding(2, 4, "SOT901", "file could not be analysed: SyntaxError: invalid syntax"), "def f(:"),
+        (Finding(9, 0, "SOT901", "file could not be analysed: SyntaxError: '(' was never closed"), "x = (1,"),
+    ]
+    prints = baselines.fingerprints("m.py", findings)
+    assert prints == [
+        baselines.Fingerprint("m.py", "SOT900", "", 0),
+        baselines.Fingerprint("m.py", "SOT901", "", 0),
+        baselines.Fingerprint("m.py", "SOT901", "", 1),
+    ]
+    baselines.save(str(tmp_path / "b.json"), [(fp, finding.text) for fp, (finding, _) in zip(prints, findings)])
     loaded = baselines.Baseline.load(str(tmp_path / "b.json"))
-    assert list(loaded.entries) == [baselines.Fingerprint("m.py", "SOT101", "import x", 0)]
+    assert sorted(loaded.entries) == prints
+    # The plugin's filter accepts an internal error at whatever line and with whatever message.
+    other = Finding(3, 0, "SOT900", "flake8-ssot failed while checking this file (rule y): ValueError")
+    assert baselines.unaccepted(loaded, str(tmp_path / "m.py"), [other], ["", "", "z = 1"]) == []

@@ -161,8 +161,9 @@ def test_excludes_from_the_config_and_the_command_line(project: Path) -> None:
     config = SETUP_CFG + "exclude = legacy.py\nextend-exclude = ./app/sub\n"
     write_tree(project, {"setup.cfg": config, "app/sub/__init__.py": "", "app/sub/x.py": "import app.legacy\n"})
     assert run_cli(["--no-cache"], project).stdout == f"./app/use.py:1:1: {SOT101}\n"
-    # 'exclude' replaces, '--extend-exclude' adds; both apply to explicitly given paths, like flake8.
-    # With use.py excluded nothing references app.legacy any more: the registry check says so (a note).
+    # Like flake8: '--exclude' replaces 'exclude', '--extend-exclude' replaces 'extend-exclude' and
+    # adds to 'exclude'; both apply to explicitly given paths.  With every file referencing
+    # app.legacy excluded, the registry check says nothing references it any more (a note).
     unreferenced = (
         "./setup.cfg:3:5: SOT406 ssot-forbidden-modules: 'app.legacy': nothing references legacy module "
         "'app.legacy' any more; delete the module, then retire the entry, or keep it to stop new references\n"
@@ -170,7 +171,10 @@ def test_excludes_from_the_config_and_the_command_line(project: Path) -> None:
     assert run_cli(["--no-cache", "--exclude", "use.py"], project).stdout == (
         f"./app/legacy.py:1:1: {SOT301}\n" + unreferenced
     )
-    assert run_cli(["--no-cache", "--extend-exclude", "use.py"], project).stdout == unreferenced
+    assert run_cli(["--no-cache", "--extend-exclude", "use.py"], project).stdout == (
+        f"./app/sub/x.py:1:1: {IMPORT_OF_LEGACY}\n"
+    )
+    assert run_cli(["--no-cache", "--extend-exclude", "use.py,sub"], project).stdout == unreferenced
     assert run_cli(["--no-cache", "app/legacy.py"], project).stdout == ""
 
 

@@ -243,8 +243,10 @@ def test_an_invalid_code_in_a_configured_ignore_is_flake8s_error_on_flake8_6_and
         assert (code, lines) == (2, [])
         assert err == (
             "flake8-ssot: 1 configuration problem:\n"
-            "  setup.cfg:8: extend-ignore: 'SOT302,\\nsot1': Error code 'sot1' supplied to 'extend-ignore' option "
+            "  setup.cfg:8: extend-ignore: (2 lines below): Error code 'sot1' supplied to 'extend-ignore' option "
             "does not match '^[A-Z]{1,3}[0-9]{0,3}$'\n"
+            "      'SOT302,'\n"
+            "      'sot1'\n"
         )
         with pytest.raises(ValueError):
             flake8_cli.main(["--jobs=1", "."])

@@ -44,10 +44,52 @@ def test_progress_is_shown_only_on_a_terminal(tty: bool) -> None:
     progress.advance()
     progress.close()
     if tty:
-        assert stream.getvalue().startswith("\rflake8-ssot: 1/2 files")
-        assert stream.getvalue().endswith("\rflake8-ssot: 2/2 files\r\033[K")
+        assert stream.getvalue().startswith("\rflake8-ssot: checking 1/2 files\033[K")
+        assert stream.getvalue().endswith("\rflake8-ssot: checking 2/2 files\033[K\r\033[K")
     else:
         assert stream.getvalue() == ""
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_forced_progress_writes_a_line_every_interval_and_counts_later_rounds() -> None:
+    stream, clock = FakeTerminal(False), FakeClock()
+    progress = Progress(5, stream, "checking", lines=True, interval=10.0, clock=clock)
+    for step in (4.0, 7.0, 1.0, 0.5, 3.0):  # 4, 11, 12, 12.5, 15.5 seconds
+        clock.now += step
+        progress.advance()
+    progress.again(3)  # a later round looks at 3 files again
+    clock.now += 2.0
+    progress.advance()
+    clock.now += 10.0
+    progress.advance()
+    progress.again(0)  # nothing more to look at: no new round
+    clock.now += 0.25
+    progress.close()
+    assert stream.getvalue() == (
+        "flake8-ssot: checking 5 files\n"
+        "flake8-ssot: checking 2/5 files, 11 s\n"
+        "flake8-ssot: checking 5/5 files, round 2: 2/3, 28 s\n"
+        "flake8-ssot: checking 5/5 files, round 2: 2/3, done in 27.8 s\n"
+    )
+
+
+def test_forced_progress_on_a_terminal_is_the_counter_and_nothing_for_no_files() -> None:
+    stream = FakeTerminal(True)
+    progress = Progress(1, stream, "fixing", lines=True, clock=FakeClock())
+    progress.advance()
+    progress.clear()  # before the report's lines: the counter goes, the next step redraws it
+    progress.close()
+    assert stream.getvalue() == "\rflake8-ssot: fixing 1/1 file\033[K\r\033[K\r\033[K"
+    empty = FakeTerminal(False)
+    Progress(0, empty, lines=True).close()
+    assert empty.getvalue() == ""
 
 
 def test_exclude_patterns_match_basename_or_absolute_path(tmp_path: Path) -> None:

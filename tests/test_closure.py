@@ -12,7 +12,7 @@ import os
 import textwrap
 from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -29,7 +29,9 @@ from flake8_ssot.checking.closure import (
 from flake8_ssot.config import ConfigRequest, load_registry
 from flake8_ssot.project import reach
 from flake8_ssot.project.runner import check_files, make_plan
-from flake8_ssot.project.scan import TokenScan, plain
+from flake8_ssot.checking.tokens import TokenScan
+from flake8_ssot.project.scan import plain
+from ssot_testing import run_flake8
 
 
 def _edges(source: str) -> Edges:
@@ -37,8 +39,7 @@ def _edges(source: str) -> Edges:
 
 
 def test_edges_are_the_module_level_bindings_resolution_follows():
-    edges = _edges(
-        """\
+    edges = _edges("""\
         from .websocket.message_handler import QueueHandler as QH
         from . import helpers
         import a.legacy as mh
@@ -52,8 +53,7 @@ def test_edges_are_the_module_level_bindings_resolution_follows():
             from .legacy import *
         def helper():
             from x import Inner
-        """
-    )
+        """)
     assert edges.bindings == (
         Binding(("QH",), ("QueueHandler",), ("websocket", "message_handler")),
         Binding(("helpers",), ("helpers",), ()),
@@ -124,11 +124,14 @@ def test_a_closure_extended_by_a_buffer_follows_its_bindings():
 
 def test_a_token_scan_finds_every_token_through_its_cover():
     tokens = {f"ConnectionManager{n}" for n in range(30)} | {"QueueHandler", "mh", "legacy_handlers_3"}
-    scan = TokenScan(tokens)
+    scan = TokenScan(tokens, as_bytes=True)
     assert scan.hits(b"x = ConnectionManager17 + mh\n") == {"ConnectionManager1", "ConnectionManager17", "mh"}
     assert scan.hits(b"nothing here\n") == set()
     assert scan.any_in(b"from q import QueueHandler\n")
     assert not scan.any_in(b"from q import Queue\n")
+    text = TokenScan(tokens, as_bytes=False)
+    assert text.hits("x = ConnectionManager17 + mh\n") == {"ConnectionManager1", "ConnectionManager17", "mh"}
+    assert not text.any_in("from q import Queue\n")
 
 
 @pytest.mark.parametrize(
@@ -269,3 +272,70 @@ def test_covered_modules_are_found_by_path_and_seed_the_closure(tmp_path: Path) 
         {"legacy", "impl"},
         frozenset({"supervisor"}),
     )
+
+
+def _flake8_lines(root: Path, *args: str, stdin: Optional[str] = None) -> List[str]:
+    result = run_flake8(["--select", "SOT", *args], root, stdin=stdin)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return sorted(line[2:] if line.startswith("./") else line for line in result.stdout.splitlines())
+
+
+@pytest.mark.slow
+def test_the_plugin_narrows_itself_with_the_same_closure_and_reports_what_check_reports(tmp_path: Path) -> None:
+    paths = _write(tmp_path, PROJECT)
+    expected = sorted(
+        f"{path}:{line}:{col + 1}: {message}"
+        for path, rows in _findings(tmp_path, paths, False).items()
+        for line, col, message in rows
+    )
+    assert _flake8_lines(tmp_path, "-j", "1", ".") == expected
+    manifests = list((tmp_path / ".flake8-ssot-cache").glob("manifest-*.json"))
+    assert len(manifests) == 1  # the project's closure, kept for the next run
+    assert _flake8_lines(tmp_path, "-j", "2", ".") == expected  # served from it, in two workers
+    # A buffer whose module-level bindings differ from the file on disk: its own bindings count.
+    buffer = "from app.services import ServiceHandler as Fresh\n\n\nclass LocalHandler(Fresh):\n    pass\n\n\nLocalHandler(1, 2)\n"
+    assert _flake8_lines(tmp_path, "--stdin-display-name", "app/innocent.py", "-", stdin=buffer) == [
+        "app/innocent.py:1:1: SOT105 " + IMPORTED.format("ServiceHandler", "app.services"),
+        "app/innocent.py:8:14: SOT202 " + PASSES.format("LocalHandler"),
+    ]
+
+
+def test_a_file_outside_the_closures_scope_is_checked_without_it(tmp_path: Path) -> None:
+    paths = _write(tmp_path, PROJECT)
+    registry = load_registry(ConfigRequest(cwd=str(tmp_path)))
+    scope = reach.Scope(registry)
+    assert scope.roots == (str(tmp_path),) and scope.every_directory
+    assert scope.covers(paths[0])
+    assert not scope.covers("stdin")
+    assert not scope.covers(str(tmp_path.parent / "elsewhere" / "x.py"))
+
+
+# SOT302 bindings whose verdict depends on other files: one finding per import, whichever round of
+# the pass the file is looked at in.
+CANONICAL_BINDINGS = {
+    "app/relay_core.py": "from app.core import Handler as CoreHandler\n",
+    "app/canon_same.py": "from app.relay_core import CoreHandler as Handler\n",
+    "app/canon_other_class.py": "from app.core import Manager as Handler\n",
+    "app/canon_name.py": "from app.compat import OldManager as Handler\n",
+    "app/canon_round_two.py": "from app.services import ServiceHandler as Handler\n",
+    "app/canon_round_three.py": "from app.relay import RelayHandler as Handler\n",
+}
+
+
+def test_canonical_bindings_get_one_finding_each_through_every_round(tmp_path: Path) -> None:
+    paths = _write(tmp_path, {**PROJECT, **CANONICAL_BINDINGS})
+    fast = _findings(tmp_path, paths, prefilter=True)
+    assert fast == _findings(tmp_path, paths, prefilter=False)
+    assert {name: rows for name, rows in fast.items() if name.startswith("app/canon")} == {
+        "app/canon_name.py": [(1, 0, "SOT102 import of legacy name 'app.compat.OldManager'; use 'app.core.Manager'")],
+        "app/canon_other_class.py": [
+            (
+                1,
+                0,
+                "SOT302 'Handler' is bound to class 'app.core.Manager', which is not the canonical class "
+                "'app.core.Handler'; import that class instead",
+            )
+        ],
+        "app/canon_round_three.py": [(1, 0, "SOT105 " + IMPORTED.format("RelayHandler", "app.relay"))],
+        "app/canon_round_two.py": [(1, 0, "SOT105 " + IMPORTED.format("ServiceHandler", "app.services"))],
+    }

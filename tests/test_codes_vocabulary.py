@@ -77,6 +77,12 @@ TRIGGERS = {
         import app.services
         handler = app.services.UserMessageHandler
         """,
+    "dotted-strings": """\
+        SERVICE_MODULES = ["app.services.websocket.message_handler"]
+        """,
+    "embedded-imports": """\
+        exec("from app.services.websocket.message_handler import UserMessageHandler")
+        """,
     "constructors": """\
         class QueueHandler:
             def __init__(self, supervisor):

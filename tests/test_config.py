@@ -304,7 +304,7 @@ TOML_PROBLEMS = [
     (
         '[tool.flake8-ssot.forbidden-modules]\n"a.legacy" = { replacment = "a.new" }\n',
         [
-            "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'replacment': unknown field; known: pure-move, reason, replacement, severity"
+            "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'replacment': unknown field; did you mean 'replacement'?"
         ],
     ),
     (
@@ -379,6 +379,8 @@ def test_reason_with_a_line_break_is_rejected(tmp_path):
         {"pyproject.toml": '[tool.flake8-ssot.forbidden-modules]\n"a.legacy" = { reason = "line one\\nline two" }\n'},
     )
     assert problems == [
-        "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': 'line one\\nline two': "
-        "a reason must be one line of printable text"
+        "pyproject.toml: [tool.flake8-ssot.forbidden-modules] 'a.legacy': (2 lines below): "
+        "a reason must be one line of printable text\n"
+        "    'line one'\n"
+        "    'line two'"
     ]

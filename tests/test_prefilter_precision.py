@@ -7,6 +7,9 @@ prefixes); a test module patching other targets, or a handler taking ``**options
 
 Names: an import of, or chain to, a forbidden ``app.models.OldThing`` spells ``OldThing`` and
 ``models``, or is a relative import; a file that merely mentions another ``OldThing`` is skipped.
+
+Strings anywhere (SOT106) and code in strings (SOT107): the same spellings, and for code, a context
+(``exec``, ``compile``, ``dedent`` or the flag ``-c``, itself spelt in any of those ways).
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ import textwrap
 
 import pytest
 
-from flake8_ssot.checking.words import RELATIVE_IMPORT, identifier_word, string_words
+from flake8_ssot.checking.words import RELATIVE_IMPORT, Interest, identifier_word, string_words
 from flake8_ssot.engine import Engine
 from flake8_ssot.location import ModuleIdentity
+from flake8_ssot.rules import dotted_strings, embedded_code
+from flake8_ssot.rules.literals import quoted, spelling
 from ssot_testing import registry_from_ini
 
 REGISTRY = """\
@@ -52,6 +57,21 @@ FOUND = {
     "name import": "from app.models import OldThing\n",
     "name chain": "from app import models\nmodels.OldThing()\n",
     "name chain through an alias": "import app.models as m\nm.OldThing()\n",
+    # SOT106: module and name strings anywhere.
+    "module list": 'MODULES = ["app.services.message_handler"]\n',
+    "module list split": 'MODULES = [\n    "app.services.message_"  # the legacy one\n    "handler",\n]\n',
+    "module list escaped": 'MODULES = ["app.services.message_h\\x61ndler"]\n',
+    "entry point": 'EP = {"run": "app.services.message_handler:main"}\n',
+    "escaped dot in a module name": 'X = "app.services\\x2emessage_handler"\n',
+    "name string split": 'X = "app.models:Old" "Thing"\n',
+    # SOT107: imports in code held in strings.
+    "python -c command": 'import os\nos.system("python -c \\"from app.services.message_handler import X\\"")\n',
+    "flag split": 'run([exe, "-" "c", "from app.services.message_handler import X"])\n',
+    "flag escaped": 'run([exe, "\\x2dc", "from app.services.message_handler import X"])\n',
+    "keyword escaped": 'exec("from app.services.message_handler \\x69mport X")\n',
+    "code split": 'exec("from app.services.message_" "handler import X")\n',
+    "dedent through an alias": 'from textwrap import dedent as dd\nx = dd("""\n    from app.models import OldThing\n""")\n',
+    "code bound to a name": 'CODE = "import app.services.message_handler"\nrun([exe, "-c", CODE])\n',
 }
 # Checked as a module of the package app.models: relative imports reach the name.
 FOUND_INSIDE = {
@@ -76,6 +96,12 @@ SKIPPED = {
     "another OldThing": "from app.widgets import OldThing\n\nOldThing()\n",
     "strings with ordinary escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "a\\tb\\n"\n',
     "unrelated hex escapes": 'from unittest import mock\nmock.patch("app.services.email.send")\nx = "\\x1b[0m"\n',
+    "a list of other modules": 'MODULES = ["app.services.email", "app.core", "app.services.message"]\n',
+    "a smoke command importing other modules": (
+        "import subprocess, sys\n"
+        'subprocess.run([sys.executable, "-c", "from app.services.email import send; send()"])\n'
+        'exec("import app.core")\n'
+    ),
 }
 
 
@@ -97,7 +123,7 @@ def test_every_folded_spelling_passes_the_prefilter_and_is_reported(registry, na
     passes, fast, full = _both_ways(registry, source)
     assert passes
     assert fast == full
-    assert [f.code for f in full] in (["SOT102"], ["SOT103"], ["SOT104"], ["SOT202"])
+    assert [f.code for f in full] in (["SOT102"], ["SOT103"], ["SOT104"], ["SOT106"], ["SOT107"], ["SOT202"])
 
 
 @pytest.mark.parametrize("name", sorted(FOUND_INSIDE))
@@ -131,6 +157,66 @@ def test_the_string_patterns_allow_literal_boundaries_and_escapes_only_where_the
     # Several words: every one must be there.
     (first, second), _, _ = string_words("services", "handler")
     assert (first, second) == ("services", "handler")
+
+
+def test_an_alternative_without_a_literal_is_taken_once_with_each_quote():
+    plain, split, escaped = string_words("handler")
+    assert quoted([plain, split, escaped]) == [plain, ('"', *split), ("'", *split), escaped]
+    assert quoted([]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ('"handler"', True),
+        ('"hand" "ler"', True),
+        ("'h' 'a'\n  'ndler'", True),
+        ('"h\\x61ndler"', True),
+        ('"h\\x61nd" + "ler"', True),
+        ('"hand\\\nler"', True),
+        ('"hand ler"', False),
+        ('"hand", "ler"', False),
+        ('"handle"', False),
+        ('"h\\x62ndler"', False),
+    ],
+)
+def test_one_pattern_holds_every_spelling_of_a_word_in_strings(text, holds):
+    assert bool(spelling("handler").search(text)) is holds
+    # The pattern string_words looks for with escapes: looked up once for both.
+    assert spelling("handler") is string_words("handler")[2][2]
+
+
+STRING_RULES = {"SOT106": dotted_strings.RULE, "SOT107": embedded_code.RULE}
+
+
+@pytest.mark.parametrize("code", sorted(STRING_RULES))
+def test_every_alternative_of_the_string_rules_holds_a_literal_for_the_byte_scan(registry, code):
+    interest = Interest(STRING_RULES[code].words(registry))
+    # The longest segment of each forbidden module or name, a quote, and the backslash of an escape.
+    assert interest.anchors() == frozenset({"message_handler", "OldThing", '"', "'", "\\"})
+    assert interest.alternatives is not None
+    assert all(any(isinstance(fragment, str) for fragment in alternative) for alternative in interest.alternatives)
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_a_text_the_string_rules_select_holds_one_of_their_anchors(registry, name):
+    source = textwrap.dedent(FOUND[name])
+    for rule in STRING_RULES.values():
+        interest = Interest(rule.words(registry))
+        anchors = interest.anchors()
+        assert anchors is not None
+        if interest.might_match(source):
+            assert any(anchor in source for anchor in anchors), rule.name
+
+
+def test_the_string_rules_rule_out_a_text_without_a_string_before_it_is_decoded(registry):
+    engine = Engine(registry, [dotted_strings.RULE, embedded_code.RULE])
+    anchors = engine.anchors()
+    assert anchors is not None
+    for text in ("from app.services import message\n", "x = services.message + handler\n", ""):
+        assert not any(anchor in text for anchor in anchors), text
+        assert not engine.select(text)
+    assert engine.select('x = ["app.services.mess" "age_handler"]\n')
 
 
 def test_identifiers_and_relative_imports():

@@ -268,13 +268,14 @@ def test_a_run_over_part_of_the_project_says_nothing_about_the_registry(tmp_path
     write_tree(tmp_path, {**UNREFERENCED, **REPLACEMENTS, "app/core.py": CANONICAL["app/core/impl.py"]})
     assert run(tmp_path, monkeypatch, capsys, "check", "--select=SOT4", "app") == (0, "", "")
     assert run(tmp_path, monkeypatch, capsys, "check", "--select=SOT4", "app/a.py", "app/b.py") == (0, "", "")
-    # The project's directory given in any spelling checks it whole.
+    # The project's directory given in any spelling checks it whole; the configuration file is
+    # shown as any file is (relative to the working directory, here the project's).
     code, out, _ = run(tmp_path, monkeypatch, capsys, "check", "--select=SOT403", "app", str(tmp_path))
     assert code == 1
     assert [line.split(" ", 3)[:3] for line in out.splitlines()] == [
-        [f"{tmp_path}/setup.cfg:4:16:", "SOT403", "ssot-forbidden-modules:"],
-        [f"{tmp_path}/setup.cfg:5:18:", "SOT403", "ssot-forbidden-modules:"],
-        [f"{tmp_path}/setup.cfg:11:22:", "SOT403", "ssot-forbidden-names:"],
+        ["setup.cfg:4:16:", "SOT403", "ssot-forbidden-modules:"],
+        ["setup.cfg:5:18:", "SOT403", "ssot-forbidden-modules:"],
+        ["setup.cfg:11:22:", "SOT403", "ssot-forbidden-names:"],
     ]
 
 

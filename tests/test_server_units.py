@@ -393,7 +393,7 @@ def test_a_broken_configuration_is_one_diagnostic_per_problem_on_its_file(tmp_pa
     (message,) = client.errors
     assert message == (
         f"flake8-ssot: 1 configuration problem: {display_path(str(setup_cfg))}:7: ssot-canonical-class: "
-        "'\\nUserMessageHandler = app.handlers': unknown flake8-ssot key; did you mean 'ssot-canonical-classes'? "
+        "'UserMessageHandler = app.handlers': unknown flake8-ssot key; did you mean 'ssot-canonical-classes'? "
         "(nothing is checked until the configuration is fixed)"
     )
     assert session.check(uri) == []

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
+from flake8_ssot.checking.tokens import Words
 from flake8_ssot.syntax import STATEMENT_FIELDS
 
 
@@ -71,7 +72,19 @@ class Closure:
     def tokens(self) -> FrozenSet[str]:
         """The identifiers whose presence in a text makes :meth:`mentioned_in` true (besides a
         dots-only relative import, when some carrier is a package)."""
-        return self.names | self.carrier_segments
+        found: Optional[FrozenSet[str]] = self.__dict__.get("_tokens")
+        if found is None:
+            found = self.names | self.carrier_segments
+            object.__setattr__(self, "_tokens", found)  # a cache on a frozen value
+        return found
+
+    def words(self) -> Words:
+        """:meth:`tokens`, to be looked for in texts as whole words."""
+        found: Optional[Words] = self.__dict__.get("_words")
+        if found is None:
+            found = Words(self.tokens())
+            object.__setattr__(self, "_words", found)  # a cache on a frozen value
+        return found
 
     def knows(self, name: str) -> bool:
         return name in self.names
@@ -82,11 +95,11 @@ class Closure:
     def mentioned_in(self, text: str, present: Optional[Iterable[str]] = None, filename: Optional[str] = None) -> bool:
         """True when ``text`` names a token as a whole identifier, or holds a dots-only relative
         import while lying below a package carrier (any file, when ``filename`` is not known).
-        ``present``: the tokens known to occur in ``text`` as substrings (a caller that scanned
-        the bytes), so only those are looked at."""
-        for token in self.tokens() if present is None else present:
-            if _identifier_in(token, text):
-                return True
+        ``present``: the tokens known to occur in ``text`` as whole words (a caller that scanned
+        its bytes); found here otherwise."""
+        found = self.words().in_text(text) if present is None else present
+        if any(True for _ in found):
+            return True
         return self.below_package_carrier(filename) and _DOTS_ONLY.search(text) is not None
 
     def below_package_carrier(self, filename: Optional[str]) -> bool:
@@ -151,23 +164,6 @@ class ClosureView:
             return True
         self.missed.update(asked)
         return False
-
-
-def _identifier_in(token: str, text: str) -> bool:
-    """``token`` occurs in ``text`` with no identifier character on either side."""
-    start = text.find(token)
-    while start != -1:
-        end = start + len(token)
-        if (start == 0 or not _is_identifier_char(text[start - 1])) and (
-            end == len(text) or not _is_identifier_char(text[end])
-        ):
-            return True
-        start = text.find(token, start + 1)
-    return False
-
-
-def _is_identifier_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 @dataclass(frozen=True)

@@ -145,12 +145,12 @@ class Interest:
 
 
 def _cheapest_first(alternative: Tuple[Fragment, ...]) -> Tuple[Fragment, ...]:
-    """The closure's answer (decided once per text) first, then substrings, longer (rarer) ones
-    first; then patterns, in the order given."""
+    """Substrings first, longer (rarer) ones first; then patterns, in the order given; then the
+    closure's answer (decided once per text, but a pass over all of it)."""
     closed = tuple(fragment for fragment in alternative if isinstance(fragment, ClosureMention))[:1]
     substrings = sorted((fragment for fragment in alternative if isinstance(fragment, str)), key=lambda s: (-len(s), s))
     patterns = (fragment for fragment in alternative if not isinstance(fragment, (str, ClosureMention)))
-    return (*closed, *substrings, *patterns)
+    return (*substrings, *patterns, *closed)
 
 
 # Blanks between the tokens of one logical line: spaces, tabs, form feeds, line continuations.

@@ -13,6 +13,7 @@ findings that need a person remain, else 0; 2 for usage, configuration, LibCST o
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import os
 import stat
@@ -20,21 +21,19 @@ import sys
 import tokenize
 from typing import Callable, List, Sequence, TextIO
 
+from flake8_ssot.cli.fix_workers import Job, Setup, fix_files
 from flake8_ssot.cli.selection import Selection
 from flake8_ssot.project.analyse import FileResult
 from flake8_ssot.project.atomic import write_atomically
-from flake8_ssot.project.noqa import Noqa
-from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
+from flake8_ssot.project.paths import Shown
+from flake8_ssot.project.runner import Progress, default_jobs
+from flake8_ssot.project.source import Unreadable, decode, read_bytes
 from flake8_ssot.project.settings import Project
-from flake8_ssot.codes import FILE_NOT_ANALYSED
-from flake8_ssot.engine import Engine
-from flake8_ssot.findings import Finding
-from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, fix_text, libcst_available
+from flake8_ssot.codes import CODES, FILE_NOT_ANALYSED
+from flake8_ssot.fix import INSTALL_HINT, FileFix, Manual, libcst_available
 from flake8_ssot.fix.core import MANUAL_BY_CODE
 from flake8_ssot.fix.plan import FIXABLE_CODES
 from flake8_ssot.fix.summary import Totals, describe, unified_diff
-from flake8_ssot.location import identify
-from flake8_ssot.registry import Registry
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -54,29 +53,33 @@ def run(
 ) -> int:
     """Fix ``files``.  ``results_of`` is the command's checker (findings per file, cached, in parallel,
     only those ``check`` reports); only findings ``chosen`` selects and no ``noqa`` comment drops are
-    fixed, as only those are reported."""
+    fixed, as only those are reported.  The files are fixed in worker processes
+    (:mod:`~flake8_ssot.cli.fix_workers`), and reported and written in path order."""
     if not libcst_available():
         sys.stderr.write(f"flake8-ssot: error: {INSTALL_HINT}\n")
         return EXIT_ERROR
-    registry = project.registry
-    results = results_of(options, project, files, True, False)
-    engine = Engine(registry)
+    results = [result for result in results_of(options, project, files, True, False) if result.located]
+    jobs = [
+        Job(result.path, frozenset(code.code for code in CODES if chosen.reports(result.path, code.code)))
+        for result in results
+        if _fixable(result)
+    ]
+    progress = Progress(len(jobs), sys.stderr, "fixing", lines=options.progress)
+    setup = Setup(project.registry, noqa=not options.disable_noqa)
+    outcomes = fix_files(jobs, setup, options.jobs or default_jobs(), progress)
+    shown = Shown(project.root)
     report: TextIO = sys.stderr if options.diff else sys.stdout
     totals = Totals()
     failed_writes = 0
     changed = False
     for result in results:
-        if not result.located:
-            continue
-        codes = {item.finding.code for item in result.located}
-        if codes & FIXABLE_CODES and FILE_NOT_ANALYSED not in codes:
-            outcome = _fix_file(result.path, registry, engine, chosen, noqa=not options.disable_noqa)
-        else:
-            outcome = _unfixable(result)
+        outcome = next(outcomes) if _fixable(result) else _unfixable(result)
         if outcome.changed:
             changed = True
             if options.diff:
-                sys.stdout.write(unified_diff(outcome, _label(outcome.path)))
+                progress.clear()
+                sys.stdout.write(unified_diff(outcome, _label(shown(outcome.path))))
+                sys.stdout.flush()
             else:
                 try:
                     write_preserving(outcome.path, outcome.original, outcome.text)
@@ -90,8 +93,13 @@ def run(
                         error=f"cannot write it ({_reason(error)})",
                     )
         totals.add(outcome)
-        for line in describe(outcome, written=not options.diff):
-            report.write(line + "\n")
+        lines = describe(dataclasses.replace(outcome, path=shown(outcome.path)), written=not options.diff)
+        if lines:
+            progress.clear()
+            report.write("".join(line + "\n" for line in lines))
+            report.flush()
+    for _ in outcomes:  # every outcome was taken: this counts the last step and closes the progress
+        pass
     report.write(totals.sentence(diff=options.diff) + "\n")
     sys.stdout.flush()
     if failed_writes:
@@ -101,21 +109,10 @@ def run(
     return EXIT_FINDINGS if totals.manual or totals.refused else EXIT_CLEAN
 
 
-def _fix_file(path: str, registry: Registry, engine: Engine, chosen: Selection, noqa: bool) -> FileFix:
-    try:
-        text = decode(read_bytes(path))
-    except Unreadable as error:
-        return FileFix(path, "", "", error=str(error))
-    identity = identify(path, registry.source_roots)
-    comments = Noqa(text, split_lines(text)) if noqa else None
-
-    def reported(finding: Finding) -> bool:
-        """What ``check`` reports: selected by flake8's selection, not dropped by a ``noqa`` comment."""
-        if not chosen.reports(path, finding.code):
-            return False
-        return comments is None or not comments.suppresses(finding.line, finding.code)
-
-    return fix_text(text, path, registry, identity, engine, keep=reported)
+def _fixable(result: FileResult) -> bool:
+    """Does the file hold a finding the fixer may rewrite (and was it analysed)?"""
+    codes = {item.finding.code for item in result.located}
+    return bool(codes & FIXABLE_CODES) and FILE_NOT_ANALYSED not in codes
 
 
 def _unfixable(result: FileResult) -> FileFix:
@@ -128,9 +125,9 @@ def _unfixable(result: FileResult) -> FileFix:
     return FileFix(result.path, "", "", manual=tuple(manual))
 
 
-def _label(path: str) -> str:
-    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
-    return relative.replace(os.sep, "/")
+def _label(shown: str) -> str:
+    """A diff header's path: the path as shown, without a leading ``./``."""
+    return shown if os.path.isabs(shown) else os.path.normpath(shown).replace(os.sep, "/")
 
 
 def _reason(error: BaseException) -> str:

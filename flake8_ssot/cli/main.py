@@ -7,6 +7,7 @@ Errors are one clean message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import os
 import sys
@@ -15,17 +16,18 @@ from typing import Dict, List, Optional, Sequence, Set, TextIO, Tuple
 from flake8_ssot import __version__
 from flake8_ssot.project import baseline as baselines
 from flake8_ssot.cli import fixing, migrate, selection, serving
-from flake8_ssot.project import duplicates
+from flake8_ssot.project import duplicates, suggest
 from flake8_ssot.project.analyse import FileResult, Located
 from flake8_ssot.project.cache import Cache, code_digest
-from flake8_ssot.cli.discovery import discover
+from flake8_ssot.cli.discovery import discover, load_file_options
 from flake8_ssot.cli.selection import Selection, load_selection
 from flake8_ssot.project.formats import FORMATS, Writer, writers
 from flake8_ssot.project.registry_check import References, check_registry
 from flake8_ssot.project.reach import resolution_roots
 from flake8_ssot.project.report import Reported, assemble
+from flake8_ssot.project.paths import Shown
 from flake8_ssot.project.settings import Project, load_project
-from flake8_ssot.project.runner import check_files, default_jobs, make_plan
+from flake8_ssot.project.runner import PROGRESS_INTERVAL, Progress, check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
 from flake8_ssot.codes import ERROR, PREFIX, WARNING
@@ -58,11 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--exclude", metavar="PATTERNS", help="comma-separated globs replacing the configured exclude")
     group.add_argument(
         "--extend-exclude", metavar="PATTERNS", action="append", default=[], help="comma-separated globs to exclude too"
-    )
+    )  # read by flake8's own option parser, like --exclude: a second flag replaces the first
     run = common.add_argument_group("running")
     run.add_argument("-j", "--jobs", type=_positive, metavar="N", help="worker processes (default: all cores)")
     run.add_argument("--no-cache", action="store_true", help="neither read nor write .flake8-ssot-cache/")
     run.add_argument("-v", "--verbose", action="store_true", help="statistics (files, cache hits) on stderr")
+    run.add_argument(
+        "--progress",
+        action="store_true",
+        help="progress on stderr even when it is not a terminal: a line every "
+        f"{PROGRESS_INTERVAL:.0f} seconds (for CI logs)",
+    )
     run.add_argument("--disable-noqa", action="store_true", help="report findings on '# noqa' lines too (as flake8)")
 
     parser = argparse.ArgumentParser(
@@ -84,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     dupes = commands.add_parser("duplicates", parents=[common], help="class names defined in several modules")
     dupes.add_argument("--include-tests", action="store_true", help="count definitions in test files too")
     dupes.add_argument("--suggest", action="store_true", help="print a ready-to-paste ssot-canonical-classes block")
+    dupes.add_argument(
+        "--top", type=_positive, metavar="N", help="only the N most widespread names (with --suggest: best supported)"
+    )
 
     base = commands.add_parser("baseline", parents=[common], help="record the current findings as accepted")
     base.add_argument(
@@ -162,12 +173,13 @@ def _run(options: argparse.Namespace) -> int:
     if options.command == "migrate":
         return migrate.run(options)  # reads the peers' configuration, not the registry
     request = ConfigRequest.from_options(options)
-    project = load_project(request, options.exclude, options.extend_exclude)
+    project = load_project(request)
     chosen = None if options.command == "duplicates" else load_selection(request, options)
+    patterns = load_file_options(request, options)
     missing = [path for path in options.paths if not os.path.lexists(path)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    files = discover(options.paths, project.exclude, project.filename)
+    files = discover(options.paths, patterns.exclude, patterns.filename)
     if options.command == "duplicates":
         return _duplicates(options, project, files)
     assert chosen is not None
@@ -197,7 +209,8 @@ def _results(
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
     plan = make_plan(project.registry, cache_dir, findings, facts, noqa=not options.disable_noqa)
     jobs = options.jobs or default_jobs(len(files))
-    results = check_files(files, plan, jobs)
+    progress = Progress(len(files), sys.stderr, "checking", lines=options.progress)
+    results = check_files(files, plan, jobs, progress=progress)
     if references is not None:
         for result in results:
             references.add(result)
@@ -234,11 +247,6 @@ def _located(
     return combined
 
 
-def _fingerprinted(path: str, located: Sequence[Located], base_dir: str) -> List[baselines.Fingerprint]:
-    key = baselines.relative_key(path, base_dir)
-    return baselines.fingerprints(key, [(item.finding, item.source) for item in located])
-
-
 def _project_path(paths: Sequence[str], root: str) -> Optional[str]:
     """The checked directory that holds the project's root (the configuration file's directory),
     as given on the command line; None when the run checks only part of the project."""
@@ -266,7 +274,8 @@ def _registry_findings(
 
     def shown(file: str) -> str:
         relative = os.path.relpath(file, os.path.abspath(checked))
-        return display_path(file) if relative.startswith(os.pardir) else os.path.join(checked, relative)
+        # Outside the checked directory: absolute, placed as the report places any file.
+        return file if relative.startswith(os.pardir) else os.path.join(checked, relative)
 
     roots = registry.source_roots or tuple(dict.fromkeys([*resolution_roots(registry, files), project.root]))
     found = []
@@ -289,7 +298,7 @@ def _fails_on(options: argparse.Namespace, project: Project) -> Set[str]:
 
 def _check(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     baseline_path = options.baseline or (None if options.no_baseline else project.registry.baseline)
-    baseline = baselines.Baseline.load(baseline_path) if baseline_path else None
+    baseline = baselines.Baseline.load(baseline_path, project.root) if baseline_path else None
     writer = writers()[options.format]
     references = References()
     results = _results(options, project, files, True, project.registry.report_duplicates, chosen, references)
@@ -322,8 +331,7 @@ def _baseline_summary(
     configuration: Sequence[str] = (),
 ) -> None:
     checked = {baseline.key(path) for path in [*(result.path for result in results), *configuration]}
-    roots = [baseline.key(path) for path in (paths or ["."])]
-    gone = baselines.stale(baseline, matched, checked, roots)
+    gone = baselines.stale(baseline, matched, checked, [os.path.abspath(path) for path in (paths or ["."])])
     err = sys.stderr
     plural = "s" if suppressed != 1 else ""
     err.write(f"flake8-ssot: {suppressed} finding{plural} accepted by baseline {display_path(baseline.path)}\n")
@@ -333,25 +341,27 @@ def _baseline_summary(
             "run 'flake8-ssot baseline' to drop them:\n"
         )
         for fingerprint in gone:
-            err.write(f"  {fingerprint.path}: {fingerprint.code} {fingerprint.source}\n")
+            # A whole-file entry (SOT900, SOT901) has no line text: its message says what it was.
+            what = fingerprint.source or baseline.entries[fingerprint]
+            err.write(f"  {fingerprint.path}: {fingerprint.code} {what}\n")
 
 
 def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     output = options.output or project.registry.baseline or os.path.join(project.root, baselines.DEFAULT_NAME)
     references = References()
     results = _results(options, project, files, True, project.registry.report_duplicates, chosen, references)
-    base_dir = os.path.dirname(os.path.abspath(output))
+    keys = baselines.Baseline(output, {}, project.root)
     fails = _fails_on(options, project)
-    entries = []
+    entries: List[Tuple[baselines.Fingerprint, str]] = []
     registry_found, _ = _registry_findings(options, project, files, chosen, references)
     for path, located in _located(project, results, chosen) + registry_found:
-        for item, fingerprint in zip(located, _fingerprinted(path, located, base_dir)):
-            if project.registry.level_of(item.finding) not in fails:
-                continue  # a warning check does not fail on, or a note: nothing to accept
-            if baselines.baselinable(item.finding.code):
-                entries.append((fingerprint, item.finding.text))
-            else:
-                sys.stderr.write(f"{path}:{item.finding.line}:{item.finding.col + 1}: {item.finding.message}\n")
+        prints = baselines.fingerprints(keys.key(path), [(item.finding, item.source) for item in located])
+        entries.extend(
+            (fingerprint, item.finding.text)
+            for item, fingerprint in zip(located, prints)
+            # a warning check does not fail on, or a note: nothing to accept
+            if project.registry.level_of(item.finding) in fails
+        )
     count = baselines.save(output, entries)
     sys.stderr.write(f"flake8-ssot: wrote {count} finding{'s' if count != 1 else ''} to {display_path(output)}\n")
     return EXIT_CLEAN
@@ -359,17 +369,23 @@ def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str
 
 def _duplicates(options: argparse.Namespace, project: Project, files: Sequence[str]) -> int:
     results = _results(options, project, files, False, True)
+    shown = Shown(project.root)
     for result in results:
         for item in result.located:
-            sys.stderr.write(f"{result.path}:{item.finding.line}:{item.finding.col + 1}: {item.finding.message}\n")
+            finding = item.finding
+            sys.stderr.write(f"{shown(result.path)}:{finding.line}:{finding.col + 1}: {finding.message}\n")
     facts = [(result.path, result.facts) for result in results if result.facts is not None]
-    groups = duplicates.find_groups(facts, project.registry, project.root, options.include_tests)
     out: TextIO = sys.stdout
     if options.suggest:
-        if groups:
-            out.write(duplicates.suggest(groups, duplicates.importer_counts(f for _, f in facts)))
-        else:
-            out.write("# flake8-ssot: no class name is defined at module level in more than one module\n")
+        proposals = suggest.propose(facts, project.registry, project.root, options.include_tests)
+        out.write(suggest.render(proposals, options.top))
         return EXIT_CLEAN
-    out.write(duplicates.describe(groups, project.root))
+    groups = duplicates.find_groups(facts, project.registry, project.root, options.include_tests)
+    listed = [
+        dataclasses.replace(
+            group, definitions=tuple(dataclasses.replace(d, path=shown(d.path)) for d in group.definitions)
+        )
+        for group in groups[: options.top]
+    ]
+    out.write(duplicates.describe(listed, project.root))
     return EXIT_FINDINGS if groups else EXIT_CLEAN

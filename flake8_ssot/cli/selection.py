@@ -104,21 +104,16 @@ def load_selection(request: ConfigRequest, flags: argparse.Namespace) -> Selecti
     key and the value flake8 refused.
     """
     given = {key: list(getattr(flags, key.replace("-", "_"), None) or ()) for key in KEYS}
-    try:
-        cfg, cfg_dir = flake8_config.load_config(
-            config=request.config, extra=list(request.append), isolated=request.isolated
-        )
-    except Exception as error:  # noqa: BLE001 - flake8's ExecutionError or configparser's errors
-        raise ConfigError([Problem(Where(COMMAND_LINE, "--config"), request.config or "", str(error))]) from None
+    cfg, cfg_dir = flake8_configuration(request)
     origins = _origins(request)
-    option_manager = _option_manager()
+    option_manager = flake8_option_manager()
     plugin_options = finder.parse_plugin_options(cfg, cfg_dir, enable_extensions=None, require_plugins="")
     plugins = finder.find_plugins(cfg, plugin_options)
     # What flake8's OptionManager.register_plugins does with every checker plugin it loads.
     option_manager.extend_default_select(
         [plugin.entry_point.name for plugin in plugins if plugin.entry_point.group == "flake8.extension"]
     )
-    selection_cfg = _selection_section(cfg)
+    selection_cfg = only_keys(cfg, KEYS)
     problems = Problems()
     for key in selection_cfg.options("flake8") if selection_cfg.has_section("flake8") else []:
         single = configparser.RawConfigParser()
@@ -141,7 +136,30 @@ def load_selection(request: ConfigRequest, flags: argparse.Namespace) -> Selecti
     return Selection(guides, _settings(selection_cfg, given, origins))
 
 
-def _option_manager() -> Any:
+def flake8_configuration(request: ConfigRequest) -> Tuple[configparser.RawConfigParser, str]:
+    """The configuration flake8 reads for ``request`` and the directory it takes relative paths in
+    it from (:func:`flake8.options.config.load_config`); raises :class:`~flake8_ssot.config.ConfigError`."""
+    try:
+        cfg, cfg_dir = flake8_config.load_config(
+            config=request.config, extra=list(request.append), isolated=request.isolated
+        )
+    except Exception as error:  # noqa: BLE001 - flake8's ExecutionError or configparser's errors
+        raise ConfigError([Problem(Where(COMMAND_LINE, "--config"), request.config or "", str(error))]) from None
+    return cfg, cfg_dir
+
+
+def only_keys(cfg: configparser.RawConfigParser, keys: Sequence[str]) -> configparser.RawConfigParser:
+    """A configuration holding only the ``[flake8]`` ``keys`` of ``cfg`` (either spelling)."""
+    selected = configparser.RawConfigParser()
+    if cfg.has_section("flake8"):
+        selected.add_section("flake8")
+        for key in cfg.options("flake8"):
+            if key.replace("_", "-") in keys:
+                selected.set("flake8", key, cfg.get("flake8", key))
+    return selected
+
+
+def flake8_option_manager() -> Any:
     """flake8's OptionManager with flake8's own options, built as flake8 builds it."""
     arguments: Dict[str, Any] = {
         "version": flake8.__version__,
@@ -153,17 +171,6 @@ def _option_manager() -> Any:
     option_manager = manager.OptionManager(**arguments)
     flake8_options.register_default_options(option_manager)
     return option_manager
-
-
-def _selection_section(cfg: configparser.RawConfigParser) -> configparser.RawConfigParser:
-    """A configuration holding only the ``[flake8]`` selection keys of ``cfg`` (either spelling)."""
-    selected = configparser.RawConfigParser()
-    if cfg.has_section("flake8"):
-        selected.add_section("flake8")
-        for key in cfg.options("flake8"):
-            if key.replace("_", "-") in KEYS:
-                selected.set("flake8", key, cfg.get("flake8", key))
-    return selected
 
 
 def _origins(request: ConfigRequest) -> Dict[str, Tuple[str, str]]:

@@ -72,7 +72,7 @@ def load_registry(
             )
     for key, suggestion in unknown_keys(origins, known_ini_keys or set()):
         file, text = origins[key]
-        hint = f"; did you mean '{suggestion}'?" if suggestion else "; known keys: " + ", ".join(BY_INI)
+        hint = f"; {suggestion}" if suggestion else "; known keys: " + ", ".join(BY_INI)
         problems.add(Where(file, key, line_of(text, key)), merged[key], f"unknown flake8-ssot key{hint}")
     if ini_values is None:
         ini_values = {key: merged.get(key) for key in BY_INI}

@@ -15,7 +15,7 @@ import re
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.codes import ERROR, WARNING
-from flake8_ssot.config.keys import BY_INI, FLAG, KEYS, PATH, PATHS, Key
+from flake8_ssot.config.keys import BY_INI, FLAG, INI_PREFIX, KEYS, PATH, PATHS, Key, did_you_mean, meant
 from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
@@ -177,8 +177,14 @@ def line_of(text: str, key: str, fragment: Optional[str] = None) -> Optional[int
     return None
 
 
+# What an INI key misspelling our prefix starts with (``ssot-``, ``sot-``, ``ssot_``, ``ssot``).
+_PREFIX = re.compile(r"^s?sot-?")
+ALLOW_FORM = "a line each: 'entry = module.glob, ...'"
+
+
 def unknown_keys(keys: Iterable[str], known_elsewhere: Set[str]) -> List[Tuple[str, Optional[str]]]:
-    """``ssot-`` keys that flake8-ssot does not know, with a suggestion when one is close.
+    """``ssot-`` keys that flake8-ssot does not know, with the key that was probably meant
+    (``did you mean ...?``, see :func:`~flake8_ssot.config.keys.meant`) when one is.
 
     Any key starting with ``ssot``, and any key close to one of ours that nothing else claims,
     is an error: flake8 ignores unknown keys, and a typo must not silently turn a rule off.
@@ -191,7 +197,8 @@ def unknown_keys(keys: Iterable[str], known_elsewhere: Set[str]) -> List[Tuple[s
             continue
         close = difflib.get_close_matches(key, ours, n=1, cutoff=0.8)
         if key.startswith("ssot") or key.startswith("sot-") or close:
-            found.append((raw, close[0] if close else None))
+            candidates = meant(_PREFIX.sub("", key)) or tuple(name[len(INI_PREFIX) :] for name in close)
+            found.append((raw, did_you_mean(candidates, lambda name: INI_PREFIX + name, ALLOW_FORM)))
     return found
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
-from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION, FORBIDDEN_REEXPORT, LEGACY_PARAMETER_CALL
+from flake8_ssot.codes import (
+    CANONICAL_NAME_REBOUND,
+    DUPLICATE_CLASS_DEFINITION,
+    FORBIDDEN_REEXPORT,
+    LEGACY_PARAMETER_CALL,
+)
 
 INI_PREFIX = "ssot-"
 TOML_TABLE = "tool.flake8-ssot"
@@ -103,8 +110,8 @@ KEYS: Tuple[Key, ...] = (
     Key(
         "resolve",
         "Follow imported names across files (re-exports, aliases, inherited __init__) for "
-        f"{FORBIDDEN_REEXPORT} and {LEGACY_PARAMETER_CALL} (true / false, default true; false keeps "
-        "every rule text-only).",
+        f"{FORBIDDEN_REEXPORT}, {LEGACY_PARAMETER_CALL} and {CANONICAL_NAME_REBOUND} (true / false, "
+        "default true; false keeps every rule text-only).",
         "false",
         FLAG,
     ),
@@ -127,3 +134,50 @@ KEYS: Tuple[Key, ...] = (
 
 BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}
 BY_INI: Dict[str, Key] = {key.ini: key for key in KEYS}
+
+
+# --- the key that was meant -------------------------------------------------------------------
+
+ALLOW = "allow"
+# Words written for an allow-list (``ssot-canonical-classes-allow``, ``ssot-allowlist``): the one
+# key for exemptions is ``allow``, whatever kind of entry they are for.
+_ALLOW_WORDS = ("allow", "allowed", "allows", "allowlist", "allowlists", "whitelist", "exempt", "exemptions")
+_CLOSE = 0.8
+
+
+def _words(name: str) -> List[str]:
+    return [word for word in re.split(r"[-_\s]+", name.lower()) if word]
+
+
+def meant(name: str) -> Tuple[str, ...]:
+    """The keys (:attr:`Key.name`, without prefix) an unknown key ``name`` (also without prefix)
+    probably stands for, best first; empty when none is close.
+
+    A word naming an allow-list anywhere in it means ``allow`` (``canonical-classes-allow`` is the
+    allow-list of canonical classes, which ``allow`` holds); otherwise the closest spelling
+    (``forbiden-modules``); otherwise the keys holding every word of it (``canonical``, or
+    ``forbidden``: both forbidden keys).
+    """
+    words = _words(name)
+    if any(difflib.get_close_matches(word, _ALLOW_WORDS, n=1, cutoff=_CLOSE) for word in words):
+        return (ALLOW,)
+    normal = "-".join(words)
+    close = difflib.get_close_matches(normal, BY_NAME, n=1, cutoff=_CLOSE)
+    if close:
+        return (close[0],)
+    if not words:
+        return ()
+    holding = tuple(key.name for key in KEYS if set(words) <= set(key.name.split("-")))
+    return holding if len(holding) <= 2 else ()
+
+
+def did_you_mean(candidates: Tuple[str, ...], spell: Callable[[str], str], allow_form: str) -> Optional[str]:
+    """``did you mean 'x'?`` (or ``'x' or 'y'``) with the keys spelt by ``spell``.  For ``allow``
+    also how its entries read (``allow_form``): the misspelt key usually named the kind of entry
+    to exempt, and ``allow`` takes every kind."""
+    if not candidates:
+        return None
+    text = "did you mean " + " or ".join(f"'{spell(candidate)}'" for candidate in candidates) + "?"
+    if candidates == (ALLOW,):
+        text += f" (it takes every kind of entry, {allow_form})"
+    return text

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import re
 import sys
 from dataclasses import replace
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 from flake8_ssot.codes import ERROR
-from flake8_ssot.config.keys import BY_NAME, FLAG, PATH, PATHS, TOML_TABLE
+from flake8_ssot.config.keys import ALLOW, BY_NAME, FLAG, PATH, PATHS, TOML_TABLE, did_you_mean, meant
 from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 from flake8_ssot.registry import SEVERITIES
@@ -20,6 +22,7 @@ else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
+ALLOW_FORM = f'a key each in [{TOML_TABLE}.{ALLOW}]: "entry" = ["module.glob", ...]'
 _ENTRY_FIELDS = {
     "forbidden-modules": ("replacement", {"replacement", "reason", "pure-move", "severity"}),
     "forbidden-names": ("replacement", {"replacement", "reason", "pure-move", "severity"}),
@@ -73,8 +76,8 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
     for name, value in table.items():
         key_where = Where(path, f"[{TOML_TABLE}] {name}")
         if name not in BY_NAME:
-            close = [known for known in BY_NAME if _close(name, known)]
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(BY_NAME)}"
+            suggestion = did_you_mean(meant(name), str, ALLOW_FORM)
+            hint = f"; {suggestion}" if suggestion else f"; known keys: {', '.join(BY_NAME)}"
             problems.add(key_where, name, f"unknown key{hint}")
             continue
         kind = BY_NAME[name].kind
@@ -143,12 +146,6 @@ def entry_line(text: str, name: str, key: str) -> Optional[int]:
     return None if first is None else first + 1
 
 
-def _close(name: str, known: str) -> bool:
-    import difflib
-
-    return difflib.SequenceMatcher(None, name, known).ratio() >= 0.8
-
-
 def _type(value: Any) -> str:
     return {
         str: "a string",
@@ -172,6 +169,20 @@ def _string_list(value: Any, where: Where, problems: Problems) -> List[str]:
     return [item.strip() for item in value]
 
 
+def _unknown_field(section: str, field: str, key: str, fields: Set[str]) -> str:
+    """Why a field of an entry's table is refused, and what was probably meant: a close field, or
+    the allow table (an entry's exemptions are not a field of the entry)."""
+    if section != ALLOW and meant(field) == (ALLOW,):
+        return f"unknown field; exemptions go in [{TOML_TABLE}.{ALLOW}]: {_toml_key(key)} = [\"module.glob\", ...]"
+    close = difflib.get_close_matches(field, sorted(fields), n=1, cutoff=0.8)
+    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(fields))}"
+    return f"unknown field; {hint}"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
 def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) -> Optional[RawEntry]:
     main_field, fields = _ENTRY_FIELDS[name]
     list_valued = name in ("legacy-parameters", "allow")
@@ -181,7 +192,7 @@ def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) ->
     if isinstance(value, dict):
         unknown = sorted(set(value) - fields)
         if unknown:
-            problems.add(where, unknown[0], f"unknown field; known: {', '.join(sorted(fields))}")
+            problems.add(where, unknown[0], _unknown_field(name, unknown[0], key, fields))
             return None
         reason_value = value.get("reason")
         if reason_value is not None and (not isinstance(reason_value, str) or not reason_value.strip()):

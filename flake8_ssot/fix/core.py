@@ -20,6 +20,7 @@ from flake8_ssot.codes import (
     CANONICAL_NAME_REBOUND,
     DUPLICATE_CLASS_DEFINITION,
     FILE_NOT_ANALYSED,
+    FORBIDDEN_EMBEDDED_IMPORT,
     INTERNAL_ERROR,
     LEGACY_PARAMETER_CALL,
     LEGACY_PARAMETER_DEFINITION,
@@ -37,6 +38,7 @@ INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
 
 # Why findings of the codes the fixer never rewrites are left alone.
 MANUAL_BY_CODE: Dict[str, str] = {
+    FORBIDDEN_EMBEDDED_IMPORT: "code held in a string is not rewritten; edit the import in the string by hand",
     LEGACY_PARAMETER_DEFINITION: "constructor signatures are not rewritten; remove the legacy parameter by hand",
     LEGACY_PARAMETER_CALL: "constructor calls are not rewritten; stop passing the legacy parameter by hand",
     CANONICAL_CLASS_REDEFINED: "class definitions are not rewritten; remove or rename the second definition",
@@ -231,9 +233,13 @@ def _rewrite(
     introduced = Counter(_key(f) for f in after) - Counter(_key(f) for f in before)
     if introduced:
         example = next(iter(introduced))
-        return _refused(
-            path, text, selected, f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
-        )
+        if all(code == CANONICAL_NAME_REBOUND for code, _ in introduced):
+            # Not the fixer's mistake: the replacement binds a canonical name to another class
+            # (an import reported for its forbidden source is not reported as SOT302 too).
+            reason = f"the rewritten import would give '{example[0]} {example[1]}'; change that binding by hand"
+        else:
+            reason = f"the rewrite would introduce '{example[0]} {example[1]}'; please report this"
+        return _refused(path, text, selected, reason)
     changed = Counter(_key(f) for f in untouched) - Counter(_key(f) for f in after)
     if changed:
         code, message = next(iter(changed))

@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from flake8_ssot.codes import (
     FORBIDDEN_ATTRIBUTE_REFERENCE,
+    FORBIDDEN_DOTTED_STRING,
     FORBIDDEN_MODULE_IMPORT,
     FORBIDDEN_NAME_IMPORT,
     FORBIDDEN_STRING_REFERENCE,
@@ -26,12 +27,21 @@ from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution.homes import Homes
+from flake8_ssot.rules.dotted_strings import reference_part
 from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_parts, import_target
 
 Position = Tuple[int, int]
 FIXABLE_CODES = frozenset(
-    {FORBIDDEN_MODULE_IMPORT, FORBIDDEN_NAME_IMPORT, FORBIDDEN_STRING_REFERENCE, FORBIDDEN_ATTRIBUTE_REFERENCE}
+    {
+        FORBIDDEN_MODULE_IMPORT,
+        FORBIDDEN_NAME_IMPORT,
+        FORBIDDEN_STRING_REFERENCE,
+        FORBIDDEN_ATTRIBUTE_REFERENCE,
+        FORBIDDEN_DOTTED_STRING,
+    }
 )
+# Codes whose finding is at a string naming a forbidden module or name, rewritten alike.
+STRING_CODES = (FORBIDDEN_STRING_REFERENCE, FORBIDDEN_DOTTED_STRING)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -180,8 +190,9 @@ class Planner:
             if (node.lineno, node.col_offset) in statements:
                 self._plan_import(node)
         self._imported = self._imported_modules()
-        if FORBIDDEN_STRING_REFERENCE in wanted:
-            self._plan_strings(wanted[FORBIDDEN_STRING_REFERENCE])
+        strings = {position for code in STRING_CODES for position in wanted.get(code, ())}
+        if strings:
+            self._plan_strings(strings)
         chains = wanted.get(FORBIDDEN_ATTRIBUTE_REFERENCE, set()) | self._uses_of_rewritten_imports()
         if chains:
             self._plan_chains(chains)
@@ -337,6 +348,11 @@ class Planner:
                 self.plan.strings[position] = (node.value, new)
 
     def _new_string(self, position: Position, value: str) -> Optional[str]:
+        head, reference, tail = reference_part(value)
+        new = self._new_reference(position, reference)
+        return None if new is None else f"{head}{new}{tail}"
+
+    def _new_reference(self, position: Position, value: str) -> Optional[str]:
         if value.startswith("."):
             self.plan.note(position, "a relative module name; edit it by hand")
             return None

@@ -53,6 +53,7 @@ class FileResult:
     # For the project's closure: the file's bindings (when it named one of the closure's tokens)
     # and its module identity; ``touched`` False when a later round had nothing new to look at.
     edges: Optional[Edges] = None
+    cached_edges: Optional[object] = None  # the same, as the cache kept them (JSON, read lazily)
     identity: Optional[ModuleIdentity] = None
     touched: bool = True
     missed: FrozenSet[str] = frozenset()
@@ -64,6 +65,11 @@ class FileResult:
     # The registry entries the file's findings refer to, before noqa comments drop any (a reference
     # on a noqa line is still a reference), for the registry check's unreferenced entries.
     referenced: FrozenSet[str] = frozenset()
+
+    @property
+    def analysed(self) -> bool:
+        """Parsed for the project's closure (now, or when the cache kept it)."""
+        return self.edges is not None or self.cached_edges is not None
 
 
 def not_analysed(reason: str, line: int = 1, col: int = 0) -> Finding:

@@ -105,7 +105,7 @@ class Cache:
             written = int(document["written"])
             if not isinstance(files, dict) or not isinstance(tokens, list):
                 return Manifest(key)
-            return Manifest(key, files, frozenset(str(token) for token in tokens), written)
+            return Manifest(key, files, frozenset(str(token) for token in tokens), written, document.get("closure"))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return Manifest(key)
 
@@ -117,6 +117,7 @@ class Cache:
             "format": FORMAT,
             "written": time.time_ns(),
             "tokens": sorted(manifest.tokens),
+            "closure": manifest.closure,
             "files": manifest.files,
         }
         try:
@@ -127,8 +128,8 @@ class Cache:
 
 
 class Manifest:
-    """What one run found per file (``files``: absolute path -> entry), and the closure tokens
-    those entries were computed against."""
+    """What one run found per file (``files``: absolute path -> entry), the closure tokens those
+    entries were computed against, and the closure itself."""
 
     def __init__(
         self,
@@ -136,11 +137,13 @@ class Manifest:
         files: Optional[Dict[str, Any]] = None,
         tokens: FrozenSet[str] = frozenset(),
         written: int = 0,
+        closure: Optional[object] = None,
     ) -> None:
         self.key = key
         self.files: Dict[str, Any] = {} if files is None else files
         self.tokens = tokens
         self.written = written
+        self.closure = closure  # the project's closure, as JSON, when the run computed one
 
     def entry(self, path: str, stamp: Optional[Stamp]) -> Optional[Dict[str, Any]]:
         """The entry of ``path`` when its stamp is unchanged (and, when the stamp is too close to

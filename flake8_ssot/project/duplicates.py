@@ -8,9 +8,8 @@ are left to SOT301.  Test files are left out unless asked for.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from flake8_ssot.project.analyse import Located
 from flake8_ssot.project.facts import Facts
@@ -118,15 +117,6 @@ def duplicate_findings(groups: Iterable[Group]) -> Dict[str, List[Located]]:
     return found
 
 
-def importer_counts(facts: Iterable[Facts]) -> "Counter[str]":
-    """Module -> how many other modules (files) import it, in any form."""
-    counts: "Counter[str]" = Counter()
-    for file_facts in facts:
-        for module in set(file_facts.imports):
-            counts[module] += 1
-    return counts
-
-
 def describe(groups: Sequence[Group], root: str) -> str:
     """The plain listing: each name, its modules and where they define it."""
     lines: List[str] = []
@@ -136,29 +126,3 @@ def describe(groups: Sequence[Group], root: str) -> str:
             where = f"{definition.path}:{definition.line}:{definition.col + 1}"
             lines.append(f"    {definition.module}  ({where}){'  [test]' if definition.is_test else ''}")
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def suggest(groups: Sequence[Group], importers: Mapping[str, int]) -> str:
-    """A ready-to-paste ``ssot-canonical-classes`` block with the evidence as comments."""
-    lines = [
-        "# Proposed by 'flake8-ssot duplicates --suggest': for each class name defined in several",
-        "# modules, the non-test module most imported by the rest of the project. Review, then paste",
-        "# into the [flake8] section (or translate to [tool.flake8-ssot.canonical-classes]).",
-        "ssot-canonical-classes =",
-    ]
-    for group in groups:
-        candidates = sorted(
-            {(d.module, d.is_test) for d in group.definitions},
-            key=lambda item: (item[1], -importers.get(item[0], 0), len(item[0]), item[0]),
-        )
-        evidence = ", ".join(
-            f"{module} imported by {importers.get(module, 0)}{' (test)' if is_test else ''}"
-            for module, is_test in candidates
-        )
-        lines.append(f"    # {group.name}: {evidence}")
-        chosen = [module for module, is_test in candidates if not is_test]
-        if chosen:
-            lines.append(f"    {group.name} = {chosen[0]}")
-        else:
-            lines.append(f"    # {group.name}: defined in test modules only; no proposal")
-    return "\n".join(lines) + "\n"

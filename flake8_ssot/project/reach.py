@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from flake8_ssot.checking.closure import Closure, Edges, Seeds, close
 from flake8_ssot.location import ModuleIdentity, identify
@@ -36,7 +36,7 @@ def resolution_roots(registry: Registry, checked: Iterable[str]) -> Tuple[str, .
     roots: Dict[str, None] = {}
     seen: Set[str] = set()
     for path in checked:
-        directory = os.path.dirname(os.path.abspath(path))
+        directory = os.path.dirname(path)
         if directory in seen:
             continue
         seen.add(directory)
@@ -45,9 +45,14 @@ def resolution_roots(registry: Registry, checked: Iterable[str]) -> Tuple[str, .
     return tuple(roots)
 
 
-def universe(roots: Sequence[str]) -> List[str]:
+def universe(roots: Sequence[str], every_directory: bool = False) -> List[str]:
     """Every ``.py`` file a dotted name can reach under ``roots``: through directories whose
-    names are identifiers, never through symlinked directories (sorted, absolute)."""
+    names are identifiers, never through symlinked directories (sorted, absolute).
+
+    ``every_directory``: walk every directory but hidden ones, caches and virtual environments, so
+    that the files are a superset of what any root found inside ``roots`` can reach (for a caller
+    that does not know the roots of the files it will check).
+    """
     found: Set[str] = set()
     for root in roots:
         pending = [os.path.abspath(root)]
@@ -61,13 +66,23 @@ def universe(roots: Sequence[str]) -> List[str]:
                 name = entry.name
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        if is_identifier(name):
+                        if is_identifier(name) if not every_directory else _walked(entry.path, name):
                             pending.append(entry.path)
-                    elif name.endswith(".py") and is_identifier(name[:-3]):
+                    elif name.endswith(".py") and (every_directory or is_identifier(name[:-3])):
                         found.add(entry.path)
                 except OSError:
                     continue
     return sorted(found)
+
+
+# Directories no module of the project lives in.
+_NEVER = frozenset({"__pycache__", "node_modules", ".git", ".hg", ".svn", ".tox", ".nox", ".flake8-ssot-cache"})
+
+
+def _walked(path: str, name: str) -> bool:
+    if name in _NEVER or name.startswith("."):
+        return False
+    return not os.path.isfile(os.path.join(path, "pyvenv.cfg"))  # a virtual environment
 
 
 def covered_modules(registry: Registry, paths: Iterable[str], roots: Sequence[str]) -> Dict[str, str]:
@@ -76,8 +91,15 @@ def covered_modules(registry: Registry, paths: Iterable[str], roots: Sequence[st
     patterns = [entry.pattern for entry in registry.forbidden_modules]
     if not patterns:
         return {}
-    literal = {segment for pattern in patterns for segment in pattern.segments if is_identifier(segment)}
-    everything = any(not any(is_identifier(segment) for segment in pattern.segments) for pattern in patterns)
+    # A covered module's path spells its pattern's fixed segments; the last one is the rarest.
+    literal = set()
+    everything = False
+    for pattern in patterns:
+        fixed = [segment for segment in pattern.segments if is_identifier(segment)]
+        if fixed:
+            literal.add(fixed[-1])
+        else:
+            everything = True
     absolute_roots = [os.path.abspath(root) for root in roots]
     covered: Dict[str, str] = {}
     packages: Dict[str, Tuple[str, ...]] = {}
@@ -86,7 +108,7 @@ def covered_modules(registry: Registry, paths: Iterable[str], roots: Sequence[st
         parts = absolute.split(os.sep)
         parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
         if not everything and literal.isdisjoint(parts):
-            continue  # a covered module's path spells the pattern's literal segments
+            continue
         for name in _module_names(absolute, absolute_roots, registry, packages):
             if any(pattern.covers(name) for pattern in patterns):
                 covered[absolute] = name
@@ -126,11 +148,17 @@ def seeds_for(registry: Registry, covered: Mapping[str, str]) -> Seeds:
 
 @dataclass
 class Parsed:
-    """What a round learnt about one parsed file."""
+    """What a round learnt about one parsed file (``edges`` as JSON when it came from the cache:
+    read only if the closure must be computed again)."""
 
-    edges: Edges
+    edges: Union[Edges, object]
     module: Optional[str]
     is_package: bool
+
+    def read(self) -> Edges:
+        if not isinstance(self.edges, Edges):
+            self.edges = Edges.from_json(self.edges)
+        return self.edges
 
 
 @dataclass
@@ -142,12 +170,12 @@ class Reach:
     covered: FrozenSet[str]  # absolute paths of files a forbidden pattern covers
     parsed: Dict[str, Parsed] = field(default_factory=dict)
 
-    def learn(self, path: str, edges: Edges, identity: ModuleIdentity) -> None:
+    def learn(self, path: str, edges: Union[Edges, object], identity: ModuleIdentity) -> None:
         self.parsed[os.path.abspath(path)] = Parsed(edges, identity.name, identity.is_package)
 
     def closure(self) -> Closure:
         edges = [
-            found.edges.without_modules() if path in self.covered else found.edges
+            found.read().without_modules() if path in self.covered else found.read()
             for path, found in sorted(self.parsed.items())
         ]
         names = close(self.seeds, edges)
@@ -165,11 +193,11 @@ class Reach:
         a base is matched by its last segment, as a consumer spells it."""
         stars: List[Tuple[str, str, List[str]]] = []
         for path, found in self.parsed.items():
-            if found.module is None or not found.edges.stars:
+            if found.module is None or not found.read().stars:
                 continue
             package = found.module if found.is_package else found.module.rpartition(".")[0]
             bases = []
-            for star in found.edges.stars:
+            for star in found.read().stars:
                 base = resolve_relative(package, star.level, star.module)
                 if base is not None:
                     bases.append(base)
@@ -191,3 +219,40 @@ class Reach:
                     changed = True
         packages = {directory for module, directory, _ in stars if directory and module in carriers}
         return carriers, packages
+
+
+class Scope:
+    """Where a closure computed without knowing the checked files holds: for a checker that
+    sees one file at a time (the flake8 plugin).  The configured source roots, walked as
+    resolution reads them; otherwise the configuration's directory, every directory of it walked,
+    so that it holds every file any resolution root found inside it can read."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        if registry.source_roots:
+            self.roots: Tuple[str, ...] = tuple(os.path.abspath(root) for root in registry.source_roots)
+            self.every_directory = False
+        elif registry.origin:
+            self.roots = (os.path.dirname(os.path.abspath(registry.origin)),)
+            self.every_directory = True
+        else:
+            self.roots = ()
+            self.every_directory = False
+        self._known: Dict[str, bool] = {}  # directory -> whether its files are covered
+
+    def covers(self, filename: Optional[str]) -> bool:
+        """Whether every root resolution would use for ``filename`` lies in this scope (so the
+        closure holds every file its resolution can read)."""
+        if not self.roots or not filename or filename in ("stdin", "-"):
+            return False
+        directory = os.path.dirname(os.path.abspath(filename))
+        found = self._known.get(directory)
+        if found is None:
+            found = self._known[directory] = all(self._inside(root) for root in source_roots(self.registry, filename))
+        return found
+
+    def _inside(self, root: str) -> bool:
+        root = os.path.abspath(root)
+        return any(root == mine or root.startswith(mine.rstrip(os.sep) + os.sep) for mine in self.roots) and (
+            self.every_directory or root in self.roots
+        )

@@ -21,7 +21,6 @@ to SOT405 are kept in the cache directory with what they read (resolution's
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from flake8_ssot.codes import (
 from flake8_ssot.findings import Finding
 from flake8_ssot.project.analyse import UNKNOWN_REFERENCES, FileResult, Located
 from flake8_ssot.project.atomic import write_atomically
+from flake8_ssot.project.cache import manifest_key
 from flake8_ssot.registry import (
     CanonicalClass,
     Entry,
@@ -109,7 +109,8 @@ def check_registry(
     roots = tuple(dict.fromkeys(roots))
     reads = Reads(roots)
     homes = homes_in(roots, reads)
-    key = hashlib.sha256("\0".join((tool, repr(registry), *roots)).encode("utf-8")).hexdigest()
+    # Keyed as the runner keys its manifest (the tool's code, the registry), and by the roots.
+    key = manifest_key("registry", tool, repr(registry), *roots)
     known = _load(store, key)
     if known is None:
         known = {entry.ref: _mismatches(entry, homes) for entry in registry.entries()}

@@ -16,16 +16,13 @@ plan once.  Results are sorted by path, so the output does not depend on ``-j``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
 
-from flake8_ssot.checking.closure import Closure, Edges
+from flake8_ssot.checking.closure import Closure
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import Finding, internal_error
 from flake8_ssot.location import ModuleIdentity, identify
@@ -40,7 +37,8 @@ from flake8_ssot.project.analyse import (
 )
 from flake8_ssot.project.cache import Cache, Manifest, code_digest, content_digest, manifest_key, stamp_of
 from flake8_ssot.project.facts import Facts
-from flake8_ssot.project.scan import TokenScan, plain
+from flake8_ssot.checking.tokens import Words, identifiers
+from flake8_ssot.project.scan import byte_scan, plain
 from flake8_ssot.project.source import Unreadable, decode, read_bytes, split_lines
 from flake8_ssot.registry import Registry
 from flake8_ssot.resolution import dependency_validator
@@ -48,6 +46,8 @@ from flake8_ssot.resolution.index import Validator
 
 # Below this many files one process finishes sooner than starting workers would let it.
 POOL_THRESHOLD = 200
+# Seconds between two progress lines in a log (``--progress`` when stderr is not a terminal).
+PROGRESS_INTERVAL = 10.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ class Plan:
     want_facts: bool = False
     prefilter: bool = True
     noqa: bool = True
+    # Compute only the project's closure, over every file of the project (see project_closure).
+    closure_only: bool = False
+    every_directory: bool = False
+    roots: Tuple[str, ...] = ()  # with closure_only: where the project's files are
 
 
 def make_plan(
@@ -109,7 +113,7 @@ class Worker:
         self.packages: Dict[str, Tuple[str, ...]] = {}  # directory -> the package it is, for identify
         self.checking = True  # False: a file resolution may read, looked at for the closure only
         self.mode = FIRST
-        self.new: Optional[TokenScan] = None
+        self.new: Optional[FrozenSet[bytes]] = None
         self.use(Round())
 
     def use(
@@ -118,7 +122,7 @@ class Worker:
         """Look at the next files for ``round_`` (``new``: with ``IF_NEW``, the tokens to look for)."""
         self.checking = checking
         self.mode = mode
-        self.new = None if new is None else TokenScan(new)
+        self.new = None if new is None else frozenset(token.encode("ascii", "replace") for token in new)
         if getattr(self, "round", None) == round_:
             return
         self.round = round_
@@ -127,11 +131,11 @@ class Worker:
         static = self.round_engine.anchors() if self.plan.prefilter else None
         # Literals a text needs for some rule without the closure, and the closure's own tokens
         # (its names and carriers; legacy parameters too, which make a class's binding carry).
-        self.static = None if static is None else TokenScan(static)
+        self.static = None if static is None else byte_scan(static)
         self.tokens: FrozenSet[str] = frozenset()
         if closure is not None:
             self.tokens = closure.tokens() | closure.parameters
-        self.scan = TokenScan(self.tokens)
+        self.words = Words(self.tokens)
 
     def check(self, path: str) -> FileResult:
         plan = self.plan
@@ -157,7 +161,7 @@ class Worker:
         want_facts = plan.want_facts and self.checking
         hits: Optional[FrozenSet[str]] = None
         if is_plain and plan.prefilter and not want_facts:
-            hits = frozenset(self.scan.hits(data))
+            hits = frozenset(self.words.in_bytes(data))
             if not hits and self.static is not None and not self.static.any_in(data) and not self._below_carrier(path):
                 return result  # holds no anchor of any rule: cannot hold a finding
         identity = identify(path, plan.registry.source_roots, self.packages)
@@ -175,11 +179,10 @@ class Worker:
         want_edges = False
         present = None
         if closure is not None:
-            found = hits if hits is not None else frozenset(token for token in self.tokens if token in text)
+            # The closure's names, carriers and legacy parameters the file spells as whole words.
+            found = hits if hits is not None else frozenset(self.words.in_text(text))
             present = found & closure.tokens()
-            want_edges = bool(found) and closure.mentioned_in(text, found, path)
-            if not want_edges and closure.parameters & found:
-                want_edges = Closure(closure.parameters).mentioned_in(text, found)
+            want_edges = bool(found) or closure.mentioned_in(text, found, path)
         analysis = analyse_text(
             self.round_engine,
             text,
@@ -211,7 +214,7 @@ class Worker:
             return True  # decoded text may spell a token differently (NFKC): look again
         if self.round.new_packages and self._below_carrier(path):
             return True
-        return self.new is not None and self.new.any_in(data)
+        return self.new is not None and not self.new.isdisjoint(identifiers(data))
 
     def _below_carrier(self, path: str) -> bool:
         closure = self.round.closure
@@ -259,7 +262,9 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
     if result.stamp is None or result.digest is None:
         return None
     entry: Dict[str, Any] = {"s": list(result.stamp), "h": result.digest}
-    if result.identity is not None:
+    if result.identity is not None and (result.located or result.facts or result.analysed or result.referenced):
+        # Only what was found depends on the module's name (a file ruled out by its bytes does not);
+        # so do the entries its findings referred to, noqa comments or not.
         entry["i"] = [result.identity.name, result.identity.is_package]
     if result.located:
         entry["l"] = _rows(result.located)
@@ -269,6 +274,8 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
         entry["d"] = result.dependencies
     if result.edges is not None:
         entry["e"] = result.edges.to_json()
+    elif result.cached_edges is not None:
+        entry["e"] = result.cached_edges
     if result.missed:
         entry["m"] = sorted(result.missed)
     if result.unmentioned:
@@ -297,7 +304,7 @@ def _from_entry(path: str, entry: Dict[str, Any], want_facts: bool) -> Optional[
             result.identity = ModuleIdentity(None if name is None else str(name), bool(is_package))
         result.dependencies = entry.get("d")
         if "e" in entry:
-            result.edges = Edges.from_json(entry["e"])
+            result.cached_edges = entry["e"]
         result.missed = frozenset(str(name) for name in entry.get("m", ()))
         result.unmentioned = bool(entry.get("u", False))
         result.referenced = frozenset(str(ref) for ref in entry.get("r", ()))
@@ -333,29 +340,91 @@ def _died(path: str) -> FileResult:
 
 
 class Progress:
-    """A one-line counter on a terminal; silent when the stream is not a TTY."""
+    """The progress of one stage of a run (``checking``, ``fixing``) over ``total`` files.
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    On a terminal: one line rewritten in place (``flake8-ssot: checking 4000/10018 files``),
+    cleared at the end.  With ``lines`` (``--progress``) on a stream that is not a terminal (a CI
+    log): one line when the stage starts, one every ``interval`` seconds while it runs and one
+    when it ends.  Otherwise nothing.  A run's later rounds (:meth:`again`) are counted on the
+    same line: ``checking 10018/10018 files, round 2: 120/540``.  ``clock`` is for tests.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO,
+        label: str = "checking",
+        lines: bool = False,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total = total
         self.stream = stream
-        self.enabled = total > 0 and _isatty(stream)
+        self.label = label
+        self.interval = interval
+        self.clock = clock
         self.done = 0
-        self._shown = 0.0
+        self.round = 1
+        self.again_done = self.again_total = 0
+        terminal = _isatty(stream)
+        self.enabled = total > 0 and terminal
+        self.logging = total > 0 and lines and not terminal
+        self._started = clock()
+        self._shown = self._started if self.logging else float("-inf")  # a terminal shows the first step
+        if self.logging:
+            self._write(f"flake8-ssot: {label} {_files(total)}\n")
 
     def advance(self) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._shown >= 0.1 or self.done == self.total:
-            self._shown = now
-            self.stream.write(f"\rflake8-ssot: {self.done}/{self.total} files")
-            self.stream.flush()
+        """One more file done (in a later round: one more file looked at again)."""
+        if self.round == 1:
+            self.done += 1
+        else:
+            self.again_done += 1
+        self._show()
+
+    def again(self, count: int) -> None:
+        """A later round starts, looking at ``count`` files again."""
+        if count:
+            self.round += 1
+            self.again_done, self.again_total = 0, count
+
+    def clear(self) -> None:
+        """Before other output on the terminal: clear the counter (the next step shows it again)."""
+        if self.enabled and self.done:
+            self._write("\r\033[K")
+            self._shown = float("-inf")
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+            self._write("\r\033[K")
+        elif self.logging:
+            self._write(f"flake8-ssot: {self._status()}, done in {self.clock() - self._started:.1f} s\n")
+
+    def _show(self) -> None:
+        if not (self.enabled or self.logging):
+            return
+        now = self.clock()
+        if self.enabled:
+            if now - self._shown >= 0.1 or (self.round == 1 and self.done == self.total):
+                self._shown = now
+                self._write(f"\rflake8-ssot: {self._status()}\033[K")
+        elif now - self._shown >= self.interval:
+            self._shown = now
+            self._write(f"flake8-ssot: {self._status()}, {now - self._started:.0f} s\n")
+
+    def _status(self) -> str:
+        status = f"{self.label} {self.done}/{_files(self.total)}"
+        if self.round > 1:
+            status += f", round {self.round}: {self.again_done}/{self.again_total}"
+        return status
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -370,9 +439,11 @@ def check_files(
     plan: Plan,
     jobs: int,
     progress_stream: Optional[TextIO] = None,
+    progress: Optional[Progress] = None,
 ) -> List[FileResult]:
-    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process)."""
-    progress = Progress(len(paths), progress_stream or sys.stderr)
+    """Every file's result, sorted by path.  ``jobs`` workers (1: in this process).  ``progress``
+    (over ``len(paths)`` files; else a counter on ``progress_stream``'s terminal) is closed here."""
+    progress = progress or Progress(len(paths), progress_stream or sys.stderr)
     try:
         run = _Run(paths, plan, jobs, progress)
         results = run.results()
@@ -394,6 +465,28 @@ class Chunk:
     new: Optional[FrozenSet[str]] = None
 
 
+def project_closure(
+    registry: Registry, roots: Sequence[str], cache_dir: Optional[str], every_directory: bool = True
+) -> Optional[Closure]:
+    """The closure of the project under ``roots`` (every file of it, whatever is checked), for a
+    caller that checks files one at a time (the flake8 plugin).  Served from the cache while no
+    file changed; None when no rule follows names into other files."""
+    if not reach.needs_closure(registry):
+        return None
+    plan = Plan(
+        registry,
+        cache_dir,
+        code_digest() if cache_dir else "",
+        want_findings=False,
+        closure_only=True,
+        every_directory=every_directory,
+        roots=tuple(os.path.abspath(root) for root in roots),
+    )
+    run = _Run([], plan, 1, Progress(0, sys.stderr))
+    run.results()
+    return run.closure
+
+
 class _Run:
     """The rounds of one run over ``paths``, starting from what the cache kept."""
 
@@ -406,34 +499,50 @@ class _Run:
         registry = plan.registry
         self.reach: Optional[reach.Reach] = None
         self.extra: List[str] = []  # files resolution may read that are not checked
-        if plan.want_findings and plan.prefilter and reach.needs_closure(registry):
-            roots = reach.resolution_roots(registry, self.paths)
+        self.roots: Tuple[str, ...] = ()
+        if (plan.want_findings or plan.closure_only) and plan.prefilter and reach.needs_closure(registry):
+            roots = self.roots = reach.resolution_roots(registry, self.paths) if self.paths else plan.roots
             checked = {os.path.abspath(path) for path in self.paths}
-            self.extra = [path for path in reach.universe(roots) if path not in checked]
+            universe = reach.universe(roots, plan.every_directory)
+            self.extra = [path for path in universe if path not in checked]
             covered = reach.covered_modules(registry, [*self.paths, *self.extra], roots)
             self.reach = reach.Reach(registry, reach.seeds_for(registry, covered), frozenset(covered))
         self.cache = Cache(plan.cache_dir)
         key = manifest_key(
-            plan.tool_digest, repr(registry), str(plan.noqa), str(plan.want_findings), str(plan.want_facts)
+            plan.tool_digest,
+            repr(registry),
+            str(plan.noqa),
+            str(plan.want_findings),
+            str(plan.want_facts),
+            str(plan.closure_only),
+            repr(plan.roots),
         )
         self.manifest = self.cache.load(key) if self.cache.directory else Manifest(key)
         self.hits = self.misses = 0
+        self.closure: Optional[Closure] = None
 
     def results(self) -> List[FileResult]:
         latest: Dict[str, FileResult] = {}  # every file's result from the last round that looked at it
         against: Dict[str, FrozenSet[str]] = {}  # the closure tokens each result was found with
-        closure = self.reach.closure() if self.reach is not None else None
         dirty = self._from_cache(latest, against)
+        closure = None
         if self.reach is not None:
-            closure = self.reach.closure()
+            stored = self._stored_closure() if not any(paths for _, paths in dirty) else None
+            closure = stored if stored is not None else self.reach.closure()
         round_ = Round(closure)
         tokens = closure.tokens() if closure is not None else frozenset()
         work = [Chunk(checking, FIRST, paths) for checking, paths in dirty if paths]
         changed = bool(work)
         looked_at: Set[str] = set()
         while work:
-            for result in _results(work, round_, self.plan, self.jobs):
+            # Workers only when there is enough to look at: a warm run's few changed files, or a
+            # later round's, are looked at sooner in this process than workers would start.
+            total = sum(len(chunk.paths) for chunk in work)
+            jobs = self.jobs if total >= min(POOL_THRESHOLD, len(self.paths) + len(self.extra)) else 1
+            for result in _results(work, round_, self.plan, jobs):
                 against[result.path] = tokens  # looked at, or found naming nothing new
+                if round_.new is not None:
+                    self.progress.advance()  # a file looked at again
                 if not result.touched:
                     continue
                 if result.edges is not None and result.identity is not None and self.reach is not None:
@@ -450,7 +559,9 @@ class _Run:
             round_ = Round(closure, frozenset(closure.tokens() - tokens), new_packages)
             tokens = closure.tokens()
             work = self._next(latest, against, round_)
+            self.progress.again(sum(len(chunk.paths) for chunk in work))
             changed = changed or bool(work)
+        self.closure = round_.closure
         if self.cache.directory:
             self.misses = len(looked_at)
             self.hits = len(self.paths) - self.misses
@@ -487,9 +598,18 @@ class _Run:
                     self.progress.advance()
                 latest[path] = result
                 against[path] = self.manifest.tokens
-                if result.edges is not None and result.identity is not None and self.reach is not None:
-                    self.reach.learn(path, result.edges, result.identity)
+                if result.cached_edges is not None and result.identity is not None and self.reach is not None:
+                    self.reach.learn(path, result.cached_edges, result.identity)
         return dirty
+
+    def _stored_closure(self) -> Optional[Closure]:
+        """The closure the manifest kept, when nothing it was computed from changed."""
+        if self.manifest.closure is None:
+            return None
+        try:
+            return Closure.from_json(self.manifest.closure)
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def _save(self, latest: Dict[str, FileResult], tokens: FrozenSet[str]) -> None:
         files: Dict[str, Any] = {}
@@ -497,7 +617,8 @@ class _Run:
             entry = _entry(result)
             if entry is not None:
                 files[os.path.abspath(path)] = entry
-        self.cache.save(Manifest(self.manifest.key, files, tokens))
+        closure = None if self.closure is None else self.closure.to_json()
+        self.cache.save(Manifest(self.manifest.key, files, tokens, closure=closure))
 
     def _next(self, latest: Dict[str, FileResult], against: Dict[str, FrozenSet[str]], round_: Round) -> List[Chunk]:
         """Which files the next round looks at, and how: each file against the tokens the closure
@@ -515,7 +636,7 @@ class _Run:
                     continue
                 found = latest.get(path)
                 mode: Optional[str] = None
-                if found is not None and found.edges is not None:  # parsed (now or when cached)
+                if found is not None and found.analysed:  # parsed (now or when cached)
                     if not found.missed.isdisjoint(new):
                         mode = AGAIN
                     elif found.unmentioned or round_.new_packages:
@@ -565,6 +686,11 @@ def _pool_round(
 ) -> Generator[FileResult, None, List[Chunk]]:
     """Run ``chunks`` in a fresh pool; the files left unchecked when the pool broke, one per
     chunk, in order."""
+    # Imported here: a run in one process (small projects, warm caches) never loads them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     broken: List[int] = []
     context = multiprocessing.get_context()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_initialise, initargs=(plan,)) as pool:

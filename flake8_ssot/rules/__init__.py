@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Tuple
 
 from flake8_ssot.checking.rule import Rule
-from flake8_ssot.rules import attributes, canonical, constructors, imports, reexports, strings
+from flake8_ssot.rules import (
+    attributes,
+    canonical,
+    constructors,
+    dotted_strings,
+    embedded_code,
+    imports,
+    reexports,
+    strings,
+)
 
 ALL_RULES: Tuple[Rule, ...] = (
     imports.RULE,
@@ -13,6 +22,8 @@ ALL_RULES: Tuple[Rule, ...] = (
     attributes.RULE,
     reexports.RULE,
     reexports.CHAINS_RULE,
+    dotted_strings.RULE,
+    embedded_code.RULE,
     constructors.RULE,
     canonical.RULE,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set
+from typing import Callable, Iterator, List, Optional, Set, Union
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -63,35 +63,47 @@ def _used_names(tree: ast.AST) -> Set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
-def check_imports(context: FileContext) -> Iterator[Finding]:
+def statement_findings(
+    context: FileContext, node: Union[ast.Import, ast.ImportFrom], used_names: Callable[[], Set[str]]
+) -> List[Finding]:
+    """The findings for one import statement; ``used_names()`` gives the names the code using it
+    reads (asked only for a star import)."""
     registry = context.registry
-    used: Optional[Set[str]] = None
-    for node in context.nodes(ast.Import, ast.ImportFrom):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                finding = match_finding(context, node, alias.name, registry.forbidden_for(alias.name))
-                if finding is not None:
-                    yield finding
-            continue
-        base = import_target(node, context.identity)
-        if base is None:
-            continue
-        base_match = registry.forbidden_for(base)
-        if base_match is not None and base_match.module_entry is not None:
-            yield from _from_forbidden_module(context, node, base, base_match)
-            continue
-        findings: List[Finding] = []
+    findings: List[Finding] = []
+    if isinstance(node, ast.Import):
         for alias in node.names:
-            if alias.name == "*":
-                if used is None:
-                    used = _used_names(context.tree)
-                findings.extend(_star_findings(context, node, base, used))
-                continue
-            dotted = f"{base}.{alias.name}"
-            finding = match_finding(context, node, dotted, registry.forbidden_for(dotted))
+            finding = match_finding(context, node, alias.name, registry.forbidden_for(alias.name))
             if finding is not None:
                 findings.append(finding)
-        yield from findings
+        return findings
+    base = import_target(node, context.identity)
+    if base is None:
+        return findings
+    base_match = registry.forbidden_for(base)
+    if base_match is not None and base_match.module_entry is not None:
+        findings.extend(_from_forbidden_module(context, node, base, base_match))
+        return findings
+    for alias in node.names:
+        if alias.name == "*":
+            findings.extend(_star_findings(context, node, base, used_names()))
+            continue
+        dotted = f"{base}.{alias.name}"
+        finding = match_finding(context, node, dotted, registry.forbidden_for(dotted))
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def check_imports(context: FileContext) -> Iterator[Finding]:
+    used: List[Set[str]] = []
+
+    def used_names() -> Set[str]:
+        if not used:
+            used.append(_used_names(context.tree))
+        return used[0]
+
+    for node in context.nodes(ast.Import, ast.ImportFrom):
+        yield from statement_findings(context, node, used_names)
 
 
 def _from_forbidden_module(

@@ -64,6 +64,20 @@ def _textual(registry: Registry, dotted: str) -> bool:
     return registry.forbidden_for(dotted) is not None
 
 
+def imported_verdict(
+    context: FileContext, resolution: FileResolution, base: str, name: str
+) -> Optional[Verdict]:
+    """SOT105's verdict on ``from base import name`` when the text names nothing forbidden: the
+    name is followed only when it or ``base`` can matter and the project's closure (when known)
+    says it may carry a legacy meaning."""
+    relevance = resolution.relevance
+    if not (relevance.name(name) or relevance.module(base)):
+        return None
+    if context.closure is not None and not context.closure.may_carry(name, base):
+        return None
+    return verdict(context, resolution.imported(base, name))
+
+
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _BINDING_STATEMENTS = (*_ASSIGNMENTS, *_DEFINITIONS)
@@ -128,11 +142,7 @@ class _Check:
                 if _textual(self.registry, f"{base}.{alias.name}"):
                     self.reported.add(local)
                     continue
-                if not (self.relevance.name(alias.name) or self.relevance.module(base)):
-                    continue
-                if not self.may_carry(alias.name, base):
-                    continue
-                found = verdict(self.context, self.resolution.imported(base, alias.name))
+                found = imported_verdict(self.context, self.resolution, base, alias.name)
                 if found is not None:
                     self.reported.add(local)
                     what, advice, ref = found
@@ -337,7 +347,8 @@ def _refine_chains(context: FileContext) -> bool:
     return bool(targets) and relevance.attribute_mentioned_in(context.searchable)
 
 
-def _active(registry: Registry) -> bool:
+def reexports_active(registry: Registry) -> bool:
+    """Whether SOT105 is checked at all under ``registry``."""
     return bool(getattr(registry, "resolve", True)) and bool(registry.forbidden_modules or registry.forbidden_names)
 
 
@@ -345,7 +356,7 @@ RULE = Rule(
     name="reexports",
     node_types=(ast.Import, ast.ImportFrom, *_BINDING_STATEMENTS),
     check=check_reexports,
-    active=_active,
+    active=reexports_active,
     words=_words,
     refine=_refine,
     codes=(FORBIDDEN_REEXPORT,),
@@ -355,7 +366,7 @@ CHAINS_RULE = Rule(
     name="reexport-chains",
     node_types=(ast.Import, ast.ImportFrom, *_BINDING_STATEMENTS, ast.Attribute),
     check=check_reexport_chains,
-    active=_active,
+    active=reexports_active,
     words=_words,
     refine=_refine_chains,
     codes=(FORBIDDEN_REEXPORT,),

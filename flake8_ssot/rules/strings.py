@@ -133,30 +133,31 @@ def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.ex
             yield "sys.modules key", target, constant_string(target) or ""
 
 
-def _finding(context: FileContext, kind: str, node: ast.expr, dotted: str) -> Optional[Finding]:
+def string_finding(
+    context: FileContext, code: str, kind: str, node: ast.expr, dotted: str, shown: Optional[str] = None
+) -> Optional[Finding]:
+    """The finding for a string naming ``dotted``, when that is forbidden here (``shown``: the
+    string as the message quotes it, ``dotted`` by default)."""
     if not dotted or any(not part for part in dotted.split(".")):
         return None
     match = context.registry.forbidden_for(dotted)
     if match is None or match.entry.exempts(context.identity):
         return None
     line, col = node.lineno, node.col_offset
+    quoted = dotted if shown is None else shown
     module_entry = match.module_entry
     if module_entry is not None:
         phrase = module_phrase(match.matched, module_entry, match.matched)
-        message = f"{kind} '{dotted}' refers to {phrase}; {module_entry.advice()}"
-        return Finding(line, col, FORBIDDEN_STRING_REFERENCE, message, module_entry.ref)
+        return Finding(
+            line, col, code, f"{kind} '{quoted}' refers to {phrase}; {module_entry.advice()}", module_entry.ref
+        )
     assert match.name_entry is not None
     name = match.name_entry
-    return Finding(
-        line,
-        col,
-        FORBIDDEN_STRING_REFERENCE,
-        f"{kind} '{dotted}' refers to legacy name '{name.name}'; {name.advice()}",
-        name.ref,
-    )
+    return Finding(line, col, code, f"{kind} '{quoted}' refers to legacy name '{name.name}'; {name.advice()}", name.ref)
 
 
-def check_strings(context: FileContext) -> Iterator[Finding]:
+def string_targets(context: FileContext) -> List[Tuple[str, ast.expr, str]]:
+    """(kind, node, dotted string) for every string target of the known call sites in the file."""
     candidates: List[Tuple[str, ast.expr, str]] = []
     for call in context.nodes(ast.Call):
         candidates.extend(_targets(context, call))
@@ -171,13 +172,17 @@ def check_strings(context: FileContext) -> Iterator[Finding]:
             and _is_sys_modules(context, compare.comparators[0])
         ):
             candidates.append(("sys.modules key", compare.left, constant_string(compare.left) or ""))
-    for kind, node, dotted in candidates:
-        finding = _finding(context, kind, node, dotted)
+    return candidates
+
+
+def check_strings(context: FileContext) -> Iterator[Finding]:
+    for kind, node, dotted in string_targets(context):
+        finding = string_finding(context, FORBIDDEN_STRING_REFERENCE, kind, node, dotted)
         if finding is not None:
             yield finding
 
 
-def _target_words(registry: Registry) -> List[Tuple[str, ...]]:
+def target_words(registry: Registry) -> List[Tuple[str, ...]]:
     """For each forbidden module or name, the segments every string naming it contains."""
     words = []
     for module_entry in registry.forbidden_modules:
@@ -192,7 +197,7 @@ def _words(registry: Registry) -> List[Word]:
     spelt out, split across folded literals, or written with escapes."""
     words: List[Word] = []
     for callee in CALLEE_WORDS:
-        for segments in _target_words(registry):
+        for segments in target_words(registry):
             words.extend(callee + alternative for alternative in string_words(*segments))
     return words
 

@@ -120,4 +120,4 @@ def problem_diagnostic(problem: Problem, encoding: str) -> Diagnostic:
     text = lines.line(row)
     start = len(text) - len(text.lstrip())
     span = (lines.at(row, start, encoding), lines.at(row, len(text.rstrip()), encoding))
-    return Diagnostic(span, ERROR, f"{where.key}: {problem.value.strip()!r}: {problem.message}")
+    return Diagnostic(span, ERROR, f"{where.key}: {problem.describe()}")

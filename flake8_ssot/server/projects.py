@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from flake8_ssot.config import ConfigError, ConfigRequest, Problem, load_registry
 from flake8_ssot.config.problems import Where
 from flake8_ssot.engine import Engine
-from flake8_ssot.project.baseline import Baseline, BaselineError
+from flake8_ssot.project.baseline import Baseline, BaselineError, configured
 
 CONFIG_NAMES = ("setup.cfg", "tox.ini", ".flake8", "pyproject.toml")
 Stamp = Optional[Tuple[int, int]]
@@ -93,7 +93,7 @@ def _load(root: str) -> Tuple[Loaded, Optional[str]]:
     baseline: Optional[Baseline] = None
     if registry.baseline:
         try:
-            baseline = Baseline.load(registry.baseline)
+            baseline = configured(registry)
         except BaselineError as error:
             where = Where(registry.origin or os.path.join(root, "setup.cfg"), "ssot-baseline")
             return Loaded(None, None, (Problem(where, registry.baseline, str(error)),)), registry.baseline

@@ -4,13 +4,18 @@ Every code of :data:`flake8_ssot.codes.CODES` is a rule with its summary and a `
 README section.  ``partialFingerprints`` carry the baseline fingerprint (code, file, normalised
 line text, occurrence), which does not change when unrelated edits shift lines.  Columns are
 converted from the parser's UTF-8 byte offsets to UTF-16 code units, SARIF's default.
+
+Each location's URI is the path the report shows, relative to the directory it is shown relative
+to: ``SRCROOT`` (the working directory), or ``PROJECTROOT`` (then ``PROJECTROOT2``, ...) for a
+file outside it shown relative to its repository root or the project root; a file shown absolute
+gets a ``file:`` URI.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO
 from urllib.parse import quote
 from urllib.request import pathname2url
 
@@ -23,6 +28,7 @@ REPOSITORY_URL = "https://github.com/flake8-ssot/flake8-ssot"
 README_URL = REPOSITORY_URL + "/blob/main/README.md"
 FINGERPRINT = "flake8SsotFingerprint/v1"
 SOURCE_ROOT = "SRCROOT"
+PROJECT_ROOT = "PROJECTROOT"
 
 
 def help_uri(anchor: str) -> str:
@@ -50,19 +56,32 @@ def utf16_column(source: str, byte_col: int) -> int:
     return len(prefix.encode("utf-16-le")) // 2 + 1
 
 
-def artifact_uri(path: str) -> str:
-    """``path`` relative to the working directory as a URI reference (``/``, percent-encoded)."""
-    relative = os.path.relpath(os.path.abspath(path))
-    if relative.startswith(os.pardir):
-        return "file:" + pathname2url(os.path.abspath(path))
-    return quote(relative.replace(os.sep, "/"))
+def base_ids(reported: Sequence[Reported]) -> Dict[str, str]:
+    """The URI base id of every directory the items' paths are relative to (absolute paths)."""
+    cwd = os.path.abspath(os.curdir)
+    ids = {cwd: SOURCE_ROOT}
+    others = sorted({item.base for item in reported if item.base is not None and item.base != cwd})
+    for number, base in enumerate(others, 1):
+        ids[base] = PROJECT_ROOT if number == 1 else f"{PROJECT_ROOT}{number}"
+    return ids
 
 
-def result(item: Reported, indexes: Dict[str, int]) -> Dict[str, Any]:
+def uri_base_ids(ids: Dict[str, str]) -> Dict[str, Dict[str, str]]:
+    """SARIF's ``originalUriBaseIds`` for :func:`base_ids`."""
+    return {name: {"uri": "file://" + pathname2url(base.rstrip(os.sep) + os.sep)} for base, name in ids.items()}
+
+
+def artifact_location(item: Reported, ids: Dict[str, str]) -> Dict[str, str]:
+    """The item's path as a URI reference (``/``, percent-encoded) and its base id."""
+    if item.base is None:
+        return {"uri": "file:" + pathname2url(os.path.abspath(item.path))}
+    relative = os.path.normpath(item.path).replace(os.sep, "/")
+    return {"uri": quote(relative), "uriBaseId": ids.get(item.base, SOURCE_ROOT)}
+
+
+def result(item: Reported, indexes: Dict[str, int], ids: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     finding = item.finding
-    location: Dict[str, Any] = {"uri": artifact_uri(item.path)}
-    if not location["uri"].startswith("file:"):
-        location["uriBaseId"] = SOURCE_ROOT
+    location = artifact_location(item, ids if ids is not None else base_ids([item]))
     return {
         "ruleId": finding.code,
         "ruleIndex": indexes[finding.code],
@@ -82,7 +101,7 @@ def result(item: Reported, indexes: Dict[str, int]) -> Dict[str, Any]:
 
 def document(reported: Sequence[Reported]) -> Dict[str, Any]:
     indexes = {code.code: index for index, code in enumerate(CODES)}
-    root = pathname2url(os.path.abspath(os.curdir).rstrip(os.sep) + os.sep)
+    ids = base_ids(reported)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -96,8 +115,8 @@ def document(reported: Sequence[Reported]) -> Dict[str, Any]:
                         "rules": rules(),
                     }
                 },
-                "originalUriBaseIds": {SOURCE_ROOT: {"uri": "file://" + root}},
-                "results": [result(item, indexes) for item in reported],
+                "originalUriBaseIds": uri_base_ids(ids),
+                "results": [result(item, indexes, ids) for item in reported],
                 "columnKind": "utf16CodeUnits",
             }
         ],
