@@ -91,9 +91,9 @@ def bound_name_nodes(target: ast.AST) -> List[ast.Name]:
     return [found for found in _bound(target, True, True) if isinstance(found, ast.Name)]
 
 
-def dotted_text(node: ast.AST) -> Optional[str]:
-    """``a.b.c`` for a chain of attributes on a name, else None."""
-    parts = dotted_parts(node)
+def dotted_text(node: Optional[ast.AST]) -> Optional[str]:
+    """``a.b.c`` for a chain of attributes on a name, else None (also for no node)."""
+    parts = dotted_parts(node) if node is not None else None
     return ".".join(parts) if parts is not None else None
 
 

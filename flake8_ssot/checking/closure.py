@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from flake8_ssot.checking.tokens import Words
-from flake8_ssot.syntax import STATEMENT_FIELDS
+from flake8_ssot.syntax import STATEMENT_FIELDS, dotted_parts
 
 
 class ClosureMention:
@@ -233,19 +233,6 @@ class Edges:
         return cls(bindings, stars)
 
 
-def _dotted(node: ast.AST) -> Optional[List[str]]:
-    """``["a", "b", "c"]`` for ``a.b.c`` (a name or a chain of attributes on one), else None."""
-    parts: List[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    parts.reverse()
-    return parts
-
-
 def _targets(targets: Iterable[ast.AST]) -> List[str]:
     return [target.id for target in targets if isinstance(target, ast.Name)]
 
@@ -285,14 +272,14 @@ def edges_of(tree: ast.AST) -> Edges:
                     bindings.append(Binding((alias.asname,), (), tuple(alias.name.split("."))))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             # ``x = a.b.c`` is an alias resolution follows; any other value is opaque to it.
-            dotted = _dotted(node.value) if node.value is not None else None
+            dotted = dotted_parts(node.value) if node.value is not None else None
             names = _targets(node.targets if isinstance(node, ast.Assign) else [node.target])
             if dotted is not None and names:
                 bindings.append(Binding(tuple(names), tuple(dotted)))
         elif isinstance(node, ast.ClassDef):
             bases: Set[str] = set()
             for base in node.bases:
-                dotted = _dotted(base.value if isinstance(base, ast.Subscript) else base)
+                dotted = dotted_parts(base.value if isinstance(base, ast.Subscript) else base)
                 bases.update(dotted or ())
             bindings.append(Binding((node.name,), tuple(sorted(bases)), (), _init_parameters(node), True))
         if not isinstance(node, _SCOPES):

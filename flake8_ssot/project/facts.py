@@ -25,6 +25,7 @@ from flake8_ssot.project.noqa import Noqa
 from flake8_ssot.codes import DUPLICATE_CLASS_DEFINITION
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import resolve_relative
+from flake8_ssot.syntax import dotted_text
 
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -98,7 +99,7 @@ def is_class_like(name: str) -> bool:
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((_dotted(kind) or "").rpartition(".")[2] in _IMPORT_ERRORS for kind in kinds)
+    return any((dotted_text(kind) or "").rpartition(".")[2] in _IMPORT_ERRORS for kind in kinds)
 
 
 def _module_level(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.stmt, bool]]:
@@ -116,18 +117,6 @@ def _module_level(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.stmt, bool]]:
                 inner = fallback or _catches_import_error(handler)
                 children.extend((child, inner) for child in handler.body)
             pending.extend(reversed(children))
-
-
-def _dotted(node: Optional[ast.expr]) -> Optional[str]:
-    """``a.b.C`` for a chain of names, else None."""
-    parts: List[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 class _Reader:
@@ -166,7 +155,7 @@ class _Reader:
 
     def resolve(self, node: Optional[ast.expr], local: Dict[str, str]) -> Optional[str]:
         """What a name chain stands for: ``local`` names first, then the file's imports."""
-        dotted = _dotted(node)
+        dotted = dotted_text(node)
         if dotted is None:
             return None
         head, dot, rest = dotted.partition(".")
@@ -200,7 +189,7 @@ def collect_facts(
             bases = []
             for base in node.bases:
                 head = base.value if isinstance(base, ast.Subscript) else base
-                written = _dotted(head)
+                written = dotted_text(head)
                 if written is not None:
                     bases.append(reader.resolve(head, local) or written)
             noqa = comments is not None and comments.suppresses(node.lineno, DUPLICATE_CLASS_DEFINITION)
@@ -215,7 +204,7 @@ def collect_facts(
                     exports.append((alias.asname or alias.name, f"{origin}.{alias.name}"))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and module is not None and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            written = _dotted(node.value)
+            written = dotted_text(node.value)
             if written is None or not is_class_like(written.rpartition(".")[2]):
                 continue
             origin = reader.resolve(node.value, local)

@@ -482,7 +482,7 @@ def project_closure(
         every_directory=every_directory,
         roots=tuple(os.path.abspath(root) for root in roots),
     )
-    run = _Run([], plan, 1, Progress(0, sys.stderr))
+    run = _Run([], plan, default_jobs(), Progress(0, sys.stderr))
     run.results()
     return run.closure
 
@@ -493,6 +493,8 @@ class _Run:
     def __init__(self, paths: Sequence[str], plan: Plan, jobs: int, progress: Progress) -> None:
         self.paths = list(paths)
         self._checked = frozenset(self.paths)
+        cwd = os.getcwd()  # once: os.path.abspath asks for it again for every path
+        self.absolute = {path: os.path.normpath(os.path.join(cwd, path)) for path in self.paths}
         self.plan = plan
         self.jobs = jobs
         self.progress = progress
@@ -502,10 +504,10 @@ class _Run:
         self.roots: Tuple[str, ...] = ()
         if (plan.want_findings or plan.closure_only) and plan.prefilter and reach.needs_closure(registry):
             roots = self.roots = reach.resolution_roots(registry, self.paths) if self.paths else plan.roots
-            checked = {os.path.abspath(path) for path in self.paths}
+            checked = set(self.absolute.values())
             universe = reach.universe(roots, plan.every_directory)
             self.extra = [path for path in universe if path not in checked]
-            covered = reach.covered_modules(registry, [*self.paths, *self.extra], roots)
+            covered = reach.covered_modules(registry, [*checked, *self.extra], roots)
             self.reach = reach.Reach(registry, reach.seeds_for(registry, covered), frozenset(covered))
         self.cache = Cache(plan.cache_dir)
         key = manifest_key(
@@ -581,7 +583,7 @@ class _Run:
             for path in paths:
                 result = None
                 if self.cache.directory:
-                    entry = self.manifest.entry(os.path.abspath(path), stamp_of(path))
+                    entry = self.manifest.entry(self._absolute(path), stamp_of(path))
                     if entry is not None:
                         result = _from_entry(path, entry, self.plan.want_facts and checking)
                 if result is not None and result.identity is not None:
@@ -602,6 +604,10 @@ class _Run:
                     self.reach.learn(path, result.cached_edges, result.identity)
         return dirty
 
+    def _absolute(self, path: str) -> str:
+        """A checked file's absolute path (the others are absolute already)."""
+        return self.absolute.get(path) or os.path.abspath(path)
+
     def _stored_closure(self) -> Optional[Closure]:
         """The closure the manifest kept, when nothing it was computed from changed."""
         if self.manifest.closure is None:
@@ -616,7 +622,7 @@ class _Run:
         for path, result in latest.items():
             entry = _entry(result)
             if entry is not None:
-                files[os.path.abspath(path)] = entry
+                files[self._absolute(path)] = entry
         closure = None if self.closure is None else self.closure.to_json()
         self.cache.save(Manifest(self.manifest.key, files, tokens, closure=closure))
 
