@@ -11,6 +11,12 @@ from typing import Dict, Tuple
 
 PREFIX = "SOT"
 
+# The levels a finding is reported at (SARIF's ``level``, GitHub's workflow command): a code's
+# default, which a registry entry marked ``[warn]`` lowers to WARNING for its findings.
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+
 
 # The codes by name: every finding the package builds uses one of these, never a literal.
 FORBIDDEN_MODULE_IMPORT = "SOT101"
@@ -25,6 +31,12 @@ LEGACY_PARAMETER_CALL = "SOT202"
 CANONICAL_CLASS_REDEFINED = "SOT301"
 CANONICAL_NAME_REBOUND = "SOT302"
 DUPLICATE_CLASS_DEFINITION = "SOT303"
+CANONICAL_MODULE_MISSING = "SOT401"
+CANONICAL_CLASS_MISSING = "SOT402"
+REPLACEMENT_MODULE_MISSING = "SOT403"
+REPLACEMENT_NAME_MISSING = "SOT404"
+REPLACEMENT_NAME_IS_MODULE = "SOT405"
+ENTRY_UNREFERENCED = "SOT406"
 INTERNAL_ERROR = "SOT900"
 FILE_NOT_ANALYSED = "SOT901"
 
@@ -36,6 +48,7 @@ class Code:
     code: str
     name: str
     summary: str
+    level: str = ERROR
 
     @property
     def anchor(self) -> str:
@@ -95,6 +108,37 @@ CODES: Tuple[Code, ...] = (
         DUPLICATE_CLASS_DEFINITION,
         "duplicate-class-definition",
         "class name defined at module level in more than one module (command line, opt-in)",
+    ),
+    Code(
+        CANONICAL_MODULE_MISSING,
+        "canonical-module-missing",
+        "a canonical class's module does not exist in the project (command line, registry check)",
+    ),
+    Code(
+        CANONICAL_CLASS_MISSING,
+        "canonical-class-missing",
+        "a canonical module neither defines nor imports its canonical class (command line, registry check)",
+    ),
+    Code(
+        REPLACEMENT_MODULE_MISSING,
+        "replacement-module-missing",
+        "a replacement's module does not exist in the project (command line, registry check)",
+    ),
+    Code(
+        REPLACEMENT_NAME_MISSING,
+        "replacement-name-missing",
+        "a forbidden name's replacement is not bound in its module (command line, registry check)",
+    ),
+    Code(
+        REPLACEMENT_NAME_IS_MODULE,
+        "replacement-name-is-module",
+        "a forbidden name's replacement is a module, not a name (command line, registry check)",
+    ),
+    Code(
+        ENTRY_UNREFERENCED,
+        "entry-unreferenced",
+        "nothing in the project references a registry entry any more: it can be retired (command line, note)",
+        NOTE,
     ),
     Code(
         INTERNAL_ERROR,

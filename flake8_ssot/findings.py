@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
 
 from flake8_ssot.codes import INTERNAL_ERROR
 
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """``line`` is 1-based and ``col`` 0-based, as in the ``ast`` and flake8's plugin API."""
+    """``line`` is 1-based and ``col`` 0-based, as in the ``ast`` and flake8's plugin API.
+
+    ``entry`` is the :attr:`~flake8_ssot.registry.Entry.ref` of the registry entry the finding is
+    about (None for findings about no entry: SOT303, SOT9xx).  It is not part of the finding's
+    identity (equality, order, baselines): it says what the finding refers to, for the entry's
+    severity and for the registry check's count of references.
+    """
 
     line: int
     col: int
     code: str
     text: str
+    entry: Optional[str] = field(default=None, compare=False)
 
     @property
     def message(self) -> str:

@@ -12,6 +12,7 @@ from flake8.exceptions import ExecutionError
 from flake8_ssot import __version__
 from flake8_ssot.project.baseline import Baseline, BaselineError, configured, unaccepted
 from flake8_ssot.config import ConfigError, ConfigRequest, load_registry
+from flake8_ssot.codes import WARNING
 from flake8_ssot.config.keys import KEYS
 from flake8_ssot.engine import Engine
 from flake8_ssot.findings import internal_error
@@ -88,6 +89,9 @@ class SsotChecker:
                 findings = []
             if findings and self._baseline is not None:
                 findings = unaccepted(self._baseline, self.filename, findings, self.lines)
+            if findings and not engine.registry.report_warnings:
+                # flake8 has no severity: leave out the findings of entries marked [warn] when asked
+                findings = [finding for finding in findings if engine.registry.level_of(finding) != WARNING]
         except Exception as error:  # noqa: BLE001 - flake8 must never see an exception
             findings = [internal_error("checking this file", error)]
         for finding in findings:

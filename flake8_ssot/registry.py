@@ -7,19 +7,43 @@ here knows about flake8, INI or TOML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
+from typing import ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Union
 
+from flake8_ssot.codes import BY_CODE, ENTRY_UNREFERENCED, ERROR, WARNING
+from flake8_ssot.findings import Finding
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import LITERAL, DottedPattern, class_glob, glob_matches
+
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry is declared: the configuration file, the key as the file spells it
+    (``ssot-forbidden-modules``, ``[tool.flake8-ssot.forbidden-modules]``) and the entry's line
+    (None when not known)."""
+
+    file: str
+    key: str
+    line: Optional[int] = None
 
 
 @dataclass(frozen=True)
 class Entry:
-    """What every registry entry has: the key as written, a reason and an allow-list."""
+    """What every registry entry has: the key as written, a reason, an allow-list, a severity
+    (``error``, or ``warning`` for an entry marked ``[warn]``) and where it is declared."""
 
     key: str
     reason: Optional[str] = None
     allowed_in: Tuple[str, ...] = ()
+    severity: str = ERROR
+    origin: Optional[Origin] = field(default=None, compare=False, repr=False)
+    section: ClassVar[str] = "entries"  # the configuration key this kind of entry is declared under
+
+    @property
+    def ref(self) -> str:
+        """The entry's identity, which findings about it carry (:attr:`Finding.entry`)."""
+        return f"{self.section}:{self.key}"
 
     def intrinsically_exempts(self, module: str) -> bool:
         """Modules exempt from this entry whatever the allow-list says."""
@@ -73,6 +97,7 @@ class ForbiddenModule(Forbidden):
     """A legacy module (pattern) that nothing outside it may reference."""
 
     pattern: DottedPattern = DottedPattern("_")
+    section: ClassVar[str] = "forbidden-modules"
 
     def intrinsically_exempts(self, module: str) -> bool:
         return self.pattern.covers(module)
@@ -83,6 +108,7 @@ class ForbiddenName(Forbidden):
     """A legacy name ``module.Name`` that nothing outside its module may reference."""
 
     name: str = "_"
+    section: ClassVar[str] = "forbidden-names"
 
     @property
     def module(self) -> str:
@@ -101,6 +127,7 @@ class CanonicalClass(Entry):
     """A class name whose one definition lives in ``module``."""
 
     module: str = "_"
+    section: ClassVar[str] = "canonical-classes"
 
     @property
     def name(self) -> str:
@@ -123,6 +150,7 @@ class LegacyParameters(Entry):
     """Constructor parameters that classes whose name matches ``key`` (a glob) no longer take."""
 
     parameters: Tuple[str, ...] = ()
+    section: ClassVar[str] = "legacy-parameters"
 
     def matches_class(self, class_name: str) -> bool:
         return glob_matches(self.key, class_name)
@@ -170,11 +198,35 @@ class Registry:
     baseline: Optional[str] = None
     report_duplicates: bool = False
     resolve: bool = True
+    fail_on_warnings: bool = False
+    report_warnings: bool = True
     # Derived from the entries: the look-up behind forbidden_for (not part of the configuration).
     _index: "_ForbiddenIndex" = field(init=False, repr=False, compare=False)
+    _by_ref: Dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", _ForbiddenIndex(self.forbidden_modules, self.forbidden_names))
+        object.__setattr__(self, "_by_ref", {entry.ref: entry for entry in self.entries()})
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, in the order of the configuration keys, each kind in declaration order."""
+        yield from self.forbidden_modules
+        yield from self.forbidden_names
+        yield from self.canonical_classes.values()
+        yield from self.legacy_parameters
+
+    def entry(self, ref: Optional[str]) -> Optional[Entry]:
+        """The entry a finding is about (:attr:`Finding.entry`), if it is one of this registry's."""
+        return self._by_ref.get(ref) if ref is not None else None
+
+    def level_of(self, finding: Finding) -> str:
+        """The level ``finding`` is reported at: its code's, lowered to ``warning`` when its entry
+        is marked ``[warn]`` (an informational code stays informational)."""
+        level = BY_CODE[finding.code].level if finding.code in BY_CODE else ERROR
+        entry = self.entry(finding.entry)
+        if level == ERROR and entry is not None and entry.severity == WARNING and finding.code != ENTRY_UNREFERENCED:
+            return WARNING
+        return level
 
     @property
     def is_empty(self) -> bool:

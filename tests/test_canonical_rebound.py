@@ -303,11 +303,18 @@ def test_fix_moves_the_sanctioned_aliases_to_the_canonical_module(tmp_path, monk
             "app/use.py": FIX_USE,
         },
     )
+    # The registry check says the canonical module binds no 'ExecutionEngine' (SOT402); SOT302
+    # still takes what is read from that module, under any name, to be the canonical class.
+    entry = (
+        "./setup.cfg:6:5: SOT402 ssot-canonical-classes: 'ExecutionEngine': canonical module "
+        "'app.engine.user_execution_engine' neither defines nor imports 'ExecutionEngine'"
+    )
     code, out, err = run_main(["check"], tmp_path, monkeypatch, capsys)
     assert (code, err) == (1, "")
     assert out.splitlines() == [  # one finding per import, no SOT302 beside it
         "./app/use.py:1:1: SOT101 import from legacy module 'app.legacy_engine'; use 'app.engine.user_execution_engine'",
         "./app/use.py:2:1: SOT101 import from legacy module 'app.legacy_ws'; use 'app.ws'",
+        entry,
     ]
     code, out, err = run_main(["fix"], tmp_path, monkeypatch, capsys)
     assert (code, err) == (0, "")
@@ -320,7 +327,16 @@ def test_fix_moves_the_sanctioned_aliases_to_the_canonical_module(tmp_path, monk
     assert (tmp_path / "app" / "use.py").read_text(encoding="utf-8") == FIX_USE.replace(
         "app.legacy_engine", "app.engine.user_execution_engine"
     ).replace("app.legacy_ws", "app.ws")
-    assert run_main(["check"], tmp_path, monkeypatch, capsys) == (0, "", "")
+    # Nothing refers to the legacy modules any more: notes, which leave the exit code alone.
+    retire = "any more; delete the module, then retire the entry, or keep it to stop new references"
+    assert run_main(["check"], tmp_path, monkeypatch, capsys) == (
+        1,
+        "./setup.cfg:3:5: SOT406 ssot-forbidden-modules: 'app.legacy_engine': nothing references legacy module "
+        f"'app.legacy_engine' {retire}\n"
+        f"./setup.cfg:4:5: SOT406 ssot-forbidden-modules: 'app.legacy_ws': nothing references legacy module "
+        f"'app.legacy_ws' {retire}\n" + entry + "\n",
+        "",
+    )
 
 
 def test_fix_leaves_an_import_whose_replacement_is_not_the_canonical_class_to_a_human(tmp_path, monkeypatch, capsys):

@@ -34,6 +34,7 @@ def project(tmp_path: Path) -> Path:
     app.mkdir()
     (app / "__init__.py").write_text("", encoding="utf-8")
     (app / "legacy.py").write_text("", encoding="utf-8")
+    (app / "core.py").write_text("", encoding="utf-8")  # the replacement exists (no SOT403)
     (app / "a.py").write_text("import app.legacy\n\n\ndef f():\n    import app.legacy\n", encoding="utf-8")
     (app / "b.py").write_text("import os\nimport app.legacy\n", encoding="utf-8")
     return tmp_path

@@ -43,6 +43,7 @@ def project(tmp_path: Path) -> Path:
     app.mkdir()
     (app / "__init__.py").write_text("", encoding="utf-8")
     (app / "legacy.py").write_text("", encoding="utf-8")
+    (app / "core").mkdir()  # the replacement exists (a namespace package: no file to count)
     (app / "a.py").write_text("import app.legacy\n", encoding="utf-8")
     (app / "b.py").write_text("x = 1\n", encoding="utf-8")
     return tmp_path

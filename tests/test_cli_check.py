@@ -78,8 +78,8 @@ def test_json_output(project: Path) -> None:
     result = run_cli(["--no-cache", "--format", "json"], project)
     assert result.returncode == 1
     assert json.loads(result.stdout) == [
-        {"path": "./app/legacy.py", "line": 1, "column": 1, "code": "SOT301", "message": SOT301[7:]},
-        {"path": "./app/use.py", "line": 1, "column": 1, "code": "SOT101", "message": SOT101[7:]},
+        {"path": "./app/legacy.py", "line": 1, "column": 1, "code": "SOT301", "message": SOT301[7:], "severity": "error"},
+        {"path": "./app/use.py", "line": 1, "column": 1, "code": "SOT101", "message": SOT101[7:], "severity": "error"},
     ]
 
 
@@ -162,14 +162,19 @@ def test_excludes_from_the_config_and_the_command_line(project: Path) -> None:
     write_tree(project, {"setup.cfg": config, "app/sub/__init__.py": "", "app/sub/x.py": "import app.legacy\n"})
     assert run_cli(["--no-cache"], project).stdout == f"./app/use.py:1:1: {SOT101}\n"
     # Like flake8: '--exclude' replaces 'exclude', '--extend-exclude' replaces 'extend-exclude' and
-    # adds to 'exclude'; both apply to explicitly given paths.
+    # adds to 'exclude'; both apply to explicitly given paths.  With every file referencing
+    # app.legacy excluded, the registry check says nothing references it any more (a note).
+    unreferenced = (
+        "./setup.cfg:3:5: SOT406 ssot-forbidden-modules: 'app.legacy': nothing references legacy module "
+        "'app.legacy' any more; delete the module, then retire the entry, or keep it to stop new references\n"
+    )
     assert run_cli(["--no-cache", "--exclude", "use.py"], project).stdout == (
-        f"./app/legacy.py:1:1: {SOT301}\n"
+        f"./app/legacy.py:1:1: {SOT301}\n" + unreferenced
     )
     assert run_cli(["--no-cache", "--extend-exclude", "use.py"], project).stdout == (
         f"./app/sub/x.py:1:1: {IMPORT_OF_LEGACY}\n"
     )
-    assert run_cli(["--no-cache", "--extend-exclude", "use.py,sub"], project).stdout == ""
+    assert run_cli(["--no-cache", "--extend-exclude", "use.py,sub"], project).stdout == unreferenced
     assert run_cli(["--no-cache", "app/legacy.py"], project).stdout == ""
 
 

@@ -50,6 +50,7 @@ def project(tmp_path: Path) -> Path:
     app.mkdir()
     (app / "__init__.py").write_text("", encoding="utf-8")
     (app / "legacy.py").write_text("", encoding="utf-8")
+    (app / "core.py").write_text("", encoding="utf-8")  # the replacement exists (no SOT403)
     (app / "use.py").write_text("import os\nimport app.legacy\n", encoding="utf-8")
     (app / "wide.py").write_text("x = 'é€𝄞'; import app.legacy\n", encoding="utf-8")
     (app / "odd name%.py").write_text("import app.legacy\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from flake8_ssot import codes, engine
 from flake8_ssot.checking.rule import Rule
 from flake8_ssot.engine import Engine
 from flake8_ssot.location import ModuleIdentity, identify
-from flake8_ssot.project import analyse, duplicates
+from flake8_ssot.project import analyse, duplicates, registry_check
 from flake8_ssot.project.facts import collect_facts
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules import ALL_RULES
@@ -32,6 +32,7 @@ NON_RULE_DECLARATIONS = {
     "engine": engine.CODES,
     "project.analyse": analyse.CODES,
     "project.duplicates": duplicates.CODES,
+    "project.registry_check": registry_check.CODES,
 }
 
 REGISTRY = """\

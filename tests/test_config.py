@@ -179,7 +179,7 @@ INI_PROBLEMS = [
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy = a.new [pure]\n",
-        ["setup.cfg:2: ssot-forbidden-modules: 'a.legacy = a.new [pure]': unknown marker '[pure]'; known: [pure-move]"],
+        ["setup.cfg:2: ssot-forbidden-modules: 'a.legacy = a.new [pure]': unknown marker '[pure]'; known: [pure-move], [warn]"],
     ),
     (
         "[flake8]\nssot-forbidden-modules = a.legacy [pure-move]\n",

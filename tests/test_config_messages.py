@@ -152,7 +152,8 @@ def test_toml_keys_and_fields_get_what_was_meant_and_multi_line_values_their_lin
 def test_an_unknown_field_nothing_is_close_to_lists_the_known_ones(tmp_path):
     text = '[tool.flake8-ssot.canonical-classes]\nHandler = { colour = "red", module = "a.b" }\n'
     assert _report(tmp_path, "pyproject.toml", text)[1:] == [
-        "  pyproject.toml: [tool.flake8-ssot.canonical-classes] 'Handler': 'colour': unknown field; known: module, reason"
+        "  pyproject.toml: [tool.flake8-ssot.canonical-classes] 'Handler': 'colour': unknown field; known: module, reason, "
+        "severity"
     ]
 
 

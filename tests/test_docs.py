@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Dict, List
 
 import pytest
+
+from flake8_ssot.cli.main import main
 
 from flake8_ssot.codes import CODES, PREFIX
 from ssot_testing import check_source, registry_from_ini
@@ -14,8 +17,11 @@ from ssot_testing import check_source, registry_from_ini
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 SECTION = re.compile(r"^### (SOT\d{3}) ([a-z0-9-]+)\n(.*?)(?=^### |^## )", re.MULTILINE | re.DOTALL)
 SECTIONS = {match.group(1): (match.group(2), match.group(3)) for match in SECTION.finditer(README)}
+# The registry check's codes: their examples are registries, checked below with the command in
+# the project the README describes.
+REGISTRY_CODES = [code.code for code in CODES if code.code.startswith(PREFIX + "4")]
 # Codes whose examples need more than one file or a whole run; their own tests cover them.
-NOT_SINGLE_FILE = {"SOT105", "SOT303", "SOT900", "SOT901"}
+NOT_SINGLE_FILE = {"SOT105", "SOT303", "SOT900", "SOT901", *REGISTRY_CODES}
 
 
 def _block(body: str, label: str):
@@ -60,3 +66,56 @@ def test_readme_example_yields_exactly_its_code_and_use_instead_nothing(code, tm
     assert found, f"{code} Example yields nothing"
     assert {finding.code for finding in found} == {code}
     assert check_source(instead, registry) == []
+
+
+def _registry_project() -> Dict[str, str]:
+    """The modules the registry check's examples run in: ``# path.py`` starts each file."""
+    match = re.search(r"^### The registry check .*?```python\n(.*?)```", README, re.MULTILINE | re.DOTALL)
+    assert match, "README lost the registry check's example project"
+    files: Dict[str, str] = {}
+    current = None
+    for line in match.group(1).splitlines():
+        header = re.fullmatch(r"# (\S+\.py)", line)
+        if header:
+            current = header.group(1)
+            files[current] = ""
+        else:
+            assert current is not None
+            files[current] += line + "\n"
+    return files
+
+
+def _ini(body: str, label: str) -> str:
+    match = re.search(r"\*\*" + re.escape(label) + r"\*\*\s*\n\s*```ini\n(.*?)```", body, re.DOTALL)
+    assert match, f"no ini block after {label}"
+    return match.group(1)
+
+
+def _registry_findings(root: Path, registry: str, monkeypatch, capsys) -> List[str]:
+    for name, text in {**_registry_project(), "setup.cfg": registry}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.rstrip() + "\n", encoding="utf-8")
+        for parent in path.relative_to(root).parents:
+            if parent.parts:
+                (root / parent / "__init__.py").touch()
+    monkeypatch.chdir(root)
+    main(["check", "--no-cache", "-j", "1"])
+    out = capsys.readouterr().out
+    return [line for line in out.splitlines() if line.split(" ")[1].startswith(PREFIX + "4")]
+
+
+@pytest.mark.parametrize("code", REGISTRY_CODES)
+def test_readme_registry_example_yields_exactly_its_code_and_use_instead_nothing(code, tmp_path, monkeypatch, capsys):
+    body = SECTIONS[code][1]
+    example, instead = _ini(body, "Example"), _ini(body, "Use instead")
+    found = _registry_findings(tmp_path / "example", example, monkeypatch, capsys)
+    assert [line.split(" ")[1] for line in found] == [code]
+    # At the configuration file, on the entry's line, naming the key and the entry.
+    (entry_line,) = [number for number, line in enumerate(example.splitlines(), 1) if line.startswith("    ")][-1:]
+    where, _, message = found[0].partition(f" {code} ")
+    assert where.startswith(f"./setup.cfg:{entry_line}:")
+    key = next(line.rstrip(" =") for line in example.splitlines() if line.startswith("ssot-"))
+    entry = example.splitlines()[entry_line - 1].split("=")[0].split(";")[0].strip()
+    assert message.startswith(f"{key}: '{entry}': ")
+    assert _registry_findings(tmp_path / "instead", instead, monkeypatch, capsys) == []

@@ -172,9 +172,23 @@ def test_other_plugins_codes_are_reported_with_bare_sarif_rules(project: Path) -
     ]
     assert results[1] == sot_only["runs"][0]["results"][0]
     assert json.loads(flake8(project, "--format=ssot-json", "app/style.py").stdout) == [
-        {"path": "app/style.py", "line": 1, "column": 1, "code": "F401", "message": "'os' imported but unused"},
+        {
+            "path": "app/style.py",
+            "line": 1,
+            "column": 1,
+            "code": "F401",
+            "message": "'os' imported but unused",
+            "severity": "error",
+        },
         json.loads(check(project, "--format", "json", "app/style.py").stdout)[0],
-        {"path": "app/style.py", "line": 3, "column": 2, "code": "E225", "message": "missing whitespace around operator"},
+        {
+            "path": "app/style.py",
+            "line": 3,
+            "column": 2,
+            "code": "E225",
+            "message": "missing whitespace around operator",
+            "severity": "error",
+        },
     ]
 
 

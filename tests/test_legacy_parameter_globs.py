@@ -117,7 +117,7 @@ PROBLEMS: List[Tuple[str, str]] = [
         "'[!' is a member of the class); close it with ']' (e.g. '[A-Z]')",
     ),
     ("*Handler = supervisor [pure-move]", "'*Handler': [pure-move] applies to forbidden modules and names only"),
-    ("*Handler = supervisor [pure]", "'*Handler = supervisor [pure]': unknown marker '[pure]'; known: [pure-move]"),
+    ("*Handler = supervisor [pure]", "'*Handler = supervisor [pure]': unknown marker '[pure]'; known: [pure-move], [warn]"),
     ("* =", "'* =': empty value after '='"),
 ]
 
@@ -156,7 +156,7 @@ def test_a_misspelt_marker_standing_alone_is_still_reported(tmp_path, monkeypatc
         load(tmp_path, "setup.cfg", "[flake8]\nssot-forbidden-modules =\n    a.old = a.new [pure_move]\n")
     assert [str(problem) for problem in raised.value.problems] == [
         "setup.cfg:3: ssot-forbidden-modules: 'a.old = a.new [pure_move]': unknown marker '[pure_move]'; "
-        "known: [pure-move]"
+        "known: [pure-move], [warn]"
     ]
 
 

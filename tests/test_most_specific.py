@@ -312,7 +312,11 @@ def test_fix_diff_of_the_peers_case(tmp_path, monkeypatch, capsys):
     (tmp_path / "setup.cfg").write_text(NO_RE_REPORT, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--no-cache", "-j", "1"]) == 1
-    assert capsys.readouterr().out == "./use.py:1:1: SOT101 import of legacy module 'a.legacy'; use 'a.new'\n"
+    assert capsys.readouterr().out == (
+        "./setup.cfg:4:5: SOT406 ssot-forbidden-modules: 'a.other': nothing references legacy module 'a.other' any "
+        "more; retire the entry, or keep it to stop new references\n"
+        "./use.py:1:1: SOT101 import of legacy module 'a.legacy'; use 'a.new'\n"
+    )
     assert main(["fix", "--diff", "--no-cache", "-j", "1"]) == 1
     captured = capsys.readouterr()
     assert captured.out == (

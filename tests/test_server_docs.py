@@ -74,7 +74,7 @@ def test_the_quoted_names_and_messages_are_the_servers() -> None:
     # tests/test_server_lsp.py.
     assert (
         "ssot-forbidden-modules: 'app.legacy = app.core [pure-mvoe] ; moved': unknown marker '[pure-mvoe]'; "
-        "known: [pure-move]" in PROSE
+        "known: [pure-move], [warn]" in PROSE
     )
     assert "`Fix SOT101: use 'app.core' (moved)`" in PROSE
     assert "`Fix all rewritable flake8-ssot findings in this file`" in PROSE

@@ -235,7 +235,7 @@ def test_a_broken_configuration_is_a_diagnostic_on_its_file_until_repaired(serve
         {
             "range": lsp_range(2, 4, 2, 45),
             "message": "ssot-forbidden-modules: 'app.legacy = app.core [pure-mvoe] ; moved': "
-            "unknown marker '[pure-mvoe]'; known: [pure-move]",
+            "unknown marker '[pure-mvoe]'; known: [pure-move], [warn]",
             "severity": 1,
             "source": "flake8-ssot",
         }

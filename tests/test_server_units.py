@@ -242,6 +242,28 @@ def _session(root: Path) -> Tuple[Session, Recorder]:
     return Session(recorder, [str(root)], UTF16, read_settings(None), str(root)), recorder
 
 
+def _write_replacements(root: Path) -> None:
+    """The modules and names the fixtures' registry moves to, under ``root``: the fixer never rewrites
+    to a replacement the project lacks (the registry check's SOT403 to SOT405)."""
+    registry = registry_from_ini(root, (FIX_FIXTURES / "setup.cfg").read_text(encoding="utf-8"))
+    for entry in [*registry.forbidden_modules, *registry.forbidden_names]:
+        if not entry.replacement or not entry.replacement.startswith("app."):
+            continue
+        module, name = entry.replacement, None
+        if entry in registry.forbidden_names:
+            module, _, name = entry.replacement.rpartition(".")
+        parts = module.split(".")
+        for index in range(1, len(parts)):
+            package = root.joinpath(*parts[:index])
+            package.mkdir(exist_ok=True)
+            (package / "__init__.py").touch()
+        path = root.joinpath(*parts[:-1], parts[-1] + ".py")
+        path.touch()
+        if name is not None:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"class {name}:\n    pass\n" if name[:1].isupper() else f"def {name}():\n    pass\n")
+
+
 def _fixture_module_path(root: Path, text: str) -> Path:
     match = MODULE.match(text)
     module = match.group(1) if match else "app.consumers"
@@ -256,6 +278,7 @@ def _fixture_module_path(root: Path, text: str) -> Path:
 @pytest.mark.parametrize("case", sorted(p.name[: -len(".before.py")] for p in FIX_FIXTURES.glob("*.before.py")))
 def test_fix_all_makes_the_buffer_what_the_fix_command_writes(tmp_path: Path, case: str) -> None:
     pytest.importorskip("libcst")
+    _write_replacements(tmp_path)
     (tmp_path / "setup.cfg").write_bytes((FIX_FIXTURES / "setup.cfg").read_bytes())
     before = (FIX_FIXTURES / f"{case}.before.py").read_bytes().decode("utf-8")
     after = (FIX_FIXTURES / f"{case}.after.py").read_bytes().decode("utf-8")

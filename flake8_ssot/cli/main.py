@@ -18,17 +18,19 @@ from flake8_ssot.project import baseline as baselines
 from flake8_ssot.cli import fixing, migrate, selection, serving
 from flake8_ssot.project import duplicates, suggest
 from flake8_ssot.project.analyse import FileResult, Located
-from flake8_ssot.project.cache import Cache
+from flake8_ssot.project.cache import Cache, code_digest
 from flake8_ssot.cli.discovery import discover, load_file_options
 from flake8_ssot.cli.selection import Selection, load_selection
 from flake8_ssot.project.formats import FORMATS, Writer, writers
+from flake8_ssot.project.registry_check import References, check_registry
+from flake8_ssot.project.reach import resolution_roots
 from flake8_ssot.project.report import Reported, assemble
 from flake8_ssot.project.paths import Shown
 from flake8_ssot.project.settings import Project, load_project
 from flake8_ssot.project.runner import PROGRESS_INTERVAL, Progress, check_files, default_jobs, make_plan
 from flake8_ssot.config import ConfigError, ConfigRequest
 from flake8_ssot.config.problems import display_path
-from flake8_ssot.codes import PREFIX
+from flake8_ssot.codes import ERROR, PREFIX, WARNING
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "duplicates", "baseline", "fix", "migrate", "server")
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output-file", metavar="FILE", help="write the report to FILE (overwritten), not stdout")
     check.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
     check.add_argument("--no-baseline", action="store_true", help="ignore the configured ssot-baseline")
+    _add_fail_on_warnings(check, "exit 1 for findings of entries marked [warn] too")
     selection.add_arguments(check)
 
     dupes = commands.add_parser("duplicates", parents=[common], help="class names defined in several modules")
@@ -99,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"baseline file (default: the configured ssot-baseline, else {baselines.DEFAULT_NAME})",
     )
+    _add_fail_on_warnings(base, "record findings of entries marked [warn] too, as check then fails on them")
     selection.add_arguments(base)
 
     fixer = commands.add_parser("fix", parents=[common], help="rewrite legacy references to their replacements")
@@ -117,6 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     lsp = commands.add_parser("server", help="run the language server for editors (LSP over stdio)")
     serving.add_arguments(lsp)
     return parser
+
+
+def _add_fail_on_warnings(parser: argparse.ArgumentParser, meaning: str) -> None:
+    parser.add_argument(
+        "--fail-on-warnings",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"{meaning} (default: the configured ssot-fail-on-warnings, else no)",
+    )
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -189,13 +202,18 @@ def _results(
     findings: bool,
     facts: bool,
     chosen: Optional[Selection] = None,
+    references: Optional[References] = None,
 ) -> List[FileResult]:
-    """Every file's result; with ``chosen``, only the findings flake8's selection reports."""
+    """Every file's result; with ``chosen``, only the findings flake8's selection reports.
+    ``references``, when given, receives what every file refers to, before the selection."""
     cache_dir = None if options.no_cache else Cache.in_project(project.root).directory
     plan = make_plan(project.registry, cache_dir, findings, facts, noqa=not options.disable_noqa)
     jobs = options.jobs or default_jobs(len(files))
     progress = Progress(len(files), sys.stderr, "checking", lines=options.progress)
     results = check_files(files, plan, jobs, progress=progress)
+    if references is not None:
+        for result in results:
+            references.add(result)
     if chosen is not None:
         for result in results:
             result.located = [item for item in result.located if chosen.reports(result.path, item.finding.code)]
@@ -229,16 +247,70 @@ def _located(
     return combined
 
 
+def _project_path(paths: Sequence[str], root: str) -> Optional[str]:
+    """The checked directory that holds the project's root (the configuration file's directory),
+    as given on the command line; None when the run checks only part of the project."""
+    for path in paths or ["."]:
+        absolute = os.path.abspath(path)
+        if os.path.isdir(path) and (root == absolute or root.startswith(absolute.rstrip(os.sep) + os.sep)):
+            return path
+    return None
+
+
+def _registry_findings(
+    options: argparse.Namespace,
+    project: Project,
+    files: Sequence[str],
+    chosen: Selection,
+    references: References,
+) -> Tuple[List[Tuple[str, List[Located]]], List[str]]:
+    """The registry checked against the project (SOT401 to SOT406), and the configuration files
+    checked, each shown as discovery shows a file below the checked directory holding it; nothing
+    when the run checks only part of the project, which cannot tell."""
+    registry = project.registry
+    checked = _project_path(options.paths, project.root)
+    if checked is None or registry.is_empty:
+        return [], []
+
+    def shown(file: str) -> str:
+        relative = os.path.relpath(file, os.path.abspath(checked))
+        # Outside the checked directory: absolute, placed as the report places any file.
+        return file if relative.startswith(os.pardir) else os.path.join(checked, relative)
+
+    roots = registry.source_roots or tuple(dict.fromkeys([*resolution_roots(registry, files), project.root]))
+    found = []
+    store = None if options.no_cache else Cache.in_project(project.root).directory
+    for file, located in check_registry(registry, roots, references, store, code_digest() if store else "").items():
+        kept = [item for item in located if chosen.reports(shown(file), item.finding.code)]
+        if kept:
+            found.append((shown(file), kept))
+    configuration = sorted({shown(entry.origin.file) for entry in registry.entries() if entry.origin is not None})
+    return found, configuration
+
+
+def _fails_on(options: argparse.Namespace, project: Project) -> Set[str]:
+    """The levels that make ``check`` exit 1 (and that ``baseline`` records)."""
+    fail_on_warnings = options.fail_on_warnings
+    if fail_on_warnings is None:
+        fail_on_warnings = project.registry.fail_on_warnings
+    return {ERROR, WARNING} if fail_on_warnings else {ERROR}
+
+
 def _check(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     baseline_path = options.baseline or (None if options.no_baseline else project.registry.baseline)
     baseline = baselines.Baseline.load(baseline_path, project.root) if baseline_path else None
     writer = writers()[options.format]
-    results = _results(options, project, files, True, project.registry.report_duplicates, chosen)
-    report = assemble(_located(project, results, chosen), project.root, baseline)
+    references = References()
+    results = _results(options, project, files, True, project.registry.report_duplicates, chosen, references)
+    registry_found, configuration = _registry_findings(options, project, files, chosen, references)
+    report = assemble(
+        _located(project, results, chosen) + registry_found, project.root, baseline, project.registry.level_of
+    )
     _write(options.output_file, writer, report.items)
     if baseline is not None:
-        _baseline_summary(baseline, report.matched, report.suppressed, results, options.paths)
-    return EXIT_FINDINGS if report.items else EXIT_CLEAN
+        _baseline_summary(baseline, report.matched, report.suppressed, results, options.paths, configuration)
+    fails = _fails_on(options, project)
+    return EXIT_FINDINGS if any(item.level in fails for item in report.items) else EXIT_CLEAN
 
 
 def _write(output_file: Optional[str], writer: Writer, reported: Sequence[Reported]) -> None:
@@ -256,8 +328,9 @@ def _baseline_summary(
     suppressed: int,
     results: Sequence[FileResult],
     paths: Sequence[str],
+    configuration: Sequence[str] = (),
 ) -> None:
-    checked = {baseline.key(result.path) for result in results}
+    checked = {baseline.key(path) for path in [*(result.path for result in results), *configuration]}
     gone = baselines.stale(baseline, matched, checked, [os.path.abspath(path) for path in (paths or ["."])])
     err = sys.stderr
     plural = "s" if suppressed != 1 else ""
@@ -275,12 +348,20 @@ def _baseline_summary(
 
 def _baseline(options: argparse.Namespace, project: Project, files: Sequence[str], chosen: Selection) -> int:
     output = options.output or project.registry.baseline or os.path.join(project.root, baselines.DEFAULT_NAME)
-    results = _results(options, project, files, True, project.registry.report_duplicates, chosen)
+    references = References()
+    results = _results(options, project, files, True, project.registry.report_duplicates, chosen, references)
     keys = baselines.Baseline(output, {}, project.root)
+    fails = _fails_on(options, project)
     entries: List[Tuple[baselines.Fingerprint, str]] = []
-    for path, located in _located(project, results, chosen):
+    registry_found, _ = _registry_findings(options, project, files, chosen, references)
+    for path, located in _located(project, results, chosen) + registry_found:
         prints = baselines.fingerprints(keys.key(path), [(item.finding, item.source) for item in located])
-        entries.extend((fingerprint, item.finding.text) for item, fingerprint in zip(located, prints))
+        entries.extend(
+            (fingerprint, item.finding.text)
+            for item, fingerprint in zip(located, prints)
+            # a warning check does not fail on, or a note: nothing to accept
+            if project.registry.level_of(item.finding) in fails
+        )
     count = baselines.save(output, entries)
     sys.stderr.write(f"flake8-ssot: wrote {count} finding{'s' if count != 1 else ''} to {display_path(output)}\n")
     return EXIT_CLEAN

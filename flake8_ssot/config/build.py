@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
 
-from flake8_ssot.config.keys import BY_NAME, PATH
+from flake8_ssot.codes import ERROR
+from flake8_ssot.config.keys import BY_NAME, INI_PREFIX, PATH, TOML_TABLE
 from flake8_ssot.config.problems import Problems, Where
 from flake8_ssot.config.raw import RawConfig, RawEntry
 from flake8_ssot.names import (
@@ -28,6 +29,7 @@ from flake8_ssot.registry import (
     ForbiddenModule,
     ForbiddenName,
     LegacyParameters,
+    Origin,
     Registry,
 )
 
@@ -97,7 +99,15 @@ def _normalised(entry: RawEntry) -> RawEntry:
         entry.where,
         entry.reason,
         entry.pure_move,
+        entry.severity,
+        entry.line,
     )
+
+
+def _origin(entry: RawEntry, section: str) -> Origin:
+    """Where ``entry`` is declared: its file, its key as the file spells it, its line."""
+    key = f"[{TOML_TABLE}.{section}]" if entry.where.key.startswith("[") else INI_PREFIX + section
+    return Origin(entry.where.file, key, entry.line if entry.line is not None else entry.where.line)
 
 
 def _allow_lists(entries: List[RawEntry], problems: Problems) -> Dict[str, Tuple[Tuple[str, ...], RawEntry]]:
@@ -114,6 +124,8 @@ def _allow_lists(entries: List[RawEntry], problems: Problems) -> Dict[str, Tuple
             problems.add(entry.where, glob, "not a valid module glob (dotted name, '*' and '?' allowed)")
         if entry.reason:
             problems.add(entry.where, entry.reason, "allow entries take no reason")
+        if entry.severity != ERROR:
+            problems.add(entry.where, entry.key, "allow entries take no [warn]: mark the entry they exempt from")
         if not bad:
             allow[entry.key] = (entry.values, entry)
     return allow
@@ -181,6 +193,8 @@ def _forbidden(
                     allowed_in=_allowed(entry.key, allow),
                     replacement=replacement,
                     pure_move=entry.pure_move,
+                    severity=entry.severity,
+                    origin=_origin(entry, kind.entry_type.section),
                     **kind.fields(entry.key),
                 )
             )
@@ -225,6 +239,8 @@ def _canonical_classes(
                 reason=entry.reason,
                 allowed_in=_allowed(entry.key, allow),
                 module=entry.values[0],
+                severity=entry.severity,
+                origin=_origin(entry, CanonicalClass.section),
             )
     return result
 
@@ -259,6 +275,8 @@ def _legacy_parameters(
                     reason=entry.reason,
                     allowed_in=_allowed(entry.key, allow),
                     parameters=tuple(dict.fromkeys(entry.values)),
+                    severity=entry.severity,
+                    origin=_origin(entry, LegacyParameters.section),
                 )
             )
     return result

@@ -14,13 +14,14 @@ import os
 import re
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from flake8_ssot.codes import ERROR, WARNING
 from flake8_ssot.config.keys import BY_INI, FLAG, INI_PREFIX, KEYS, PATH, PATHS, Key, did_you_mean, meant
 from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
 
 SECTION = "flake8"
 _CANDIDATES = ("setup.cfg", "tox.ini", ".flake8")
-KNOWN_TAGS = {"pure-move"}
+KNOWN_TAGS = {"pure-move", "warn"}
 # Markers are known words in brackets, wherever they stand (``a.old = a.new [pure-move]``).  Other
 # brackets are glob syntax (``[A-Z]*Handler``), except bracketed text standing alone after the
 # entry's first word, which can only be a misspelt marker (``a.old = a.new [pure]``).
@@ -256,7 +257,8 @@ def _parse_line(key: Key, line: str, where: Where, problems: Problems) -> Option
     tags = [tag.strip() for tag in _KNOWN_TAG.findall(main)]
     main = _KNOWN_TAG.sub("", main)
     for unknown in _LONE_BRACKETS.findall(main):
-        problems.add(where, line, f"unknown marker '[{unknown.strip()}]'; known: [pure-move]")
+        known = ", ".join(f"[{tag}]" for tag in sorted(KNOWN_TAGS))
+        problems.add(where, line, f"unknown marker '[{unknown.strip()}]'; known: {known}")
         return None
     left, has_value, right = main.partition("=")
     left = left.strip()
@@ -279,7 +281,8 @@ def _parse_line(key: Key, line: str, where: Where, problems: Problems) -> Option
             return None
     else:
         values = (right,) if has_value else ()
-    return RawEntry(left, values, where, reason or None, "pure-move" in tags)
+    severity = WARNING if "warn" in tags else ERROR
+    return RawEntry(left, values, where, reason or None, "pure-move" in tags, severity)
 
 
 def read_files(files: Sequence[str], problems: Problems) -> Tuple[Dict[str, str], Dict[str, Tuple[str, str]]]:

@@ -60,24 +60,25 @@ KEYS: Tuple[Key, ...] = (
     Key(
         "forbidden-modules",
         "Legacy modules nothing may reference, one per line: "
-        "'old.module [= new.module] [[pure-move]] [; reason]'. Segments may be '*' (one segment) or '**' (any number).",
+        "'old.module [= new.module] [[pure-move]] [[warn]] [; reason]'. Segments may be '*' (one segment) or "
+        "'**' (any number).",
         "a.legacy = a.canonical ; reason",
     ),
     Key(
         "forbidden-names",
         "Legacy names nothing may reference, one per line: "
-        "'old.module.Name [= new.module.Name] [[pure-move]] [; reason]'.",
+        "'old.module.Name [= new.module.Name] [[pure-move]] [[warn]] [; reason]'.",
         "a.mod.Old = a.mod.New",
     ),
     Key(
         "canonical-classes",
-        "Class names with one canonical module, one per line: 'ClassName = package.module [; reason]'.",
+        "Class names with one canonical module, one per line: 'ClassName = package.module [[warn]] [; reason]'.",
         "UserMessageHandler = a.handlers",
     ),
     Key(
         "legacy-parameters",
         "Constructor parameters classes no longer take, one per line: "
-        "'ClassGlob = param, param [; reason]'.",
+        "'ClassGlob = param, param [[warn]] [; reason]'.",
         "*Handler = supervisor, db_session_factory",
     ),
     Key(
@@ -111,6 +112,21 @@ KEYS: Tuple[Key, ...] = (
         "Follow imported names across files (re-exports, aliases, inherited __init__) for "
         f"{FORBIDDEN_REEXPORT}, {LEGACY_PARAMETER_CALL} and {CANONICAL_NAME_REBOUND} (true / false, "
         "default true; false keeps every rule text-only).",
+        "false",
+        FLAG,
+    ),
+    Key(
+        "fail-on-warnings",
+        "Let findings of entries marked [warn] make 'flake8-ssot check' exit 1, and 'flake8-ssot baseline' "
+        "record them (true / false, default false; --fail-on-warnings / --no-fail-on-warnings override it).",
+        "true",
+        FLAG,
+    ),
+    Key(
+        "report-warnings",
+        "Let the flake8 plugin report findings of entries marked [warn] (true / false, default true). flake8 "
+        "has no severity, so there they count like any finding; 'flake8-ssot check' reports them as warnings "
+        "whatever this says.",
         "false",
         FLAG,
     ),

@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple, Union
 
+from flake8_ssot.codes import ERROR
 from flake8_ssot.config.problems import Where
 
 
 @dataclass(frozen=True)
 class RawEntry:
-    """One registry line: ``key = values ; reason`` in INI, one table item in TOML."""
+    """One registry line: ``key = values ; reason`` in INI, one table item in TOML.
+
+    ``line``: the entry's own line when ``where`` does not name it (TOML), for the registry
+    check's findings, which are reported at the entry."""
 
     key: str
     values: Tuple[str, ...]
     where: Where
     reason: Optional[str] = None
     pure_move: bool = False
+    severity: str = ERROR
+    line: Optional[int] = None
 
 
 @dataclass

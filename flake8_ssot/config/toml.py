@@ -7,11 +7,14 @@ import json
 import os
 import re
 import sys
+from dataclasses import replace
 from typing import Any, List, Optional, Set, Tuple
 
+from flake8_ssot.codes import ERROR
 from flake8_ssot.config.keys import ALLOW, BY_NAME, FLAG, PATH, PATHS, TOML_TABLE, did_you_mean, meant
 from flake8_ssot.config.problems import Problems, Where, display_path, undecodable_line
 from flake8_ssot.config.raw import RawConfig, RawEntry
+from flake8_ssot.registry import SEVERITIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,10 +24,10 @@ else:  # pragma: no cover - exercised on Python < 3.11
 PYPROJECT = "pyproject.toml"
 ALLOW_FORM = f'a key each in [{TOML_TABLE}.{ALLOW}]: "entry" = ["module.glob", ...]'
 _ENTRY_FIELDS = {
-    "forbidden-modules": ("replacement", {"replacement", "reason", "pure-move"}),
-    "forbidden-names": ("replacement", {"replacement", "reason", "pure-move"}),
-    "canonical-classes": ("module", {"module", "reason"}),
-    "legacy-parameters": ("parameters", {"parameters", "reason"}),
+    "forbidden-modules": ("replacement", {"replacement", "reason", "pure-move", "severity"}),
+    "forbidden-names": ("replacement", {"replacement", "reason", "pure-move", "severity"}),
+    "canonical-classes": ("module", {"module", "reason", "severity"}),
+    "legacy-parameters": ("parameters", {"parameters", "reason", "severity"}),
     "allow": ("modules", {"modules"}),
 }
 
@@ -54,7 +57,8 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
     if b"flake8-ssot" not in data:
         return None
     try:
-        document = tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        document = tomllib.loads(text)
     except UnicodeDecodeError as error:
         line, content = undecodable_line(data, error.start)
         problems.add(Where(path, where.key, line), content, f"the file is not UTF-8 (byte 0x{data[error.start]:02x})")
@@ -101,8 +105,45 @@ def read_pyproject(path: str, problems: Problems) -> Optional[RawConfig]:
         for entry_key, entry_value in value.items():
             entry = _entry(name, entry_key, entry_value, Where(path, f"[{TOML_TABLE}.{name}] {entry_key!r}"), problems)
             if entry is not None:
-                entries.append(entry)
+                entries.append(replace(entry, line=entry_line(text, name, entry_key)))
     return raw
+
+
+def _key_pattern(key: str) -> str:
+    """A TOML key as it may be written: bare, or in double or single quotes."""
+    return "(?:" + "|".join((f'"{re.escape(key)}"', f"'{re.escape(key)}'", re.escape(key))) + ")"
+
+
+def entry_line(text: str, name: str, key: str) -> Optional[int]:
+    """The 1-based line declaring entry ``key`` of ``[tool.flake8-ssot.<name>]`` in ``text``.
+
+    tomllib gives no positions, so the line is looked for as the entry is usually written: a
+    ``key = ...`` line under the table's own header, else the first line after the
+    ``[tool.flake8-ssot`` header that holds the key followed by ``=`` (a dotted key or an inline
+    table), else the header of the table; None when nothing is found.
+    """
+    lines = text.splitlines()
+    tool = r"\s*tool\s*\.\s*" + _key_pattern("flake8-ssot")
+    own = re.compile(r"^\s*\[" + tool + r"\s*\.\s*" + _key_pattern(name) + r"\s*\]")
+    table = re.compile(r"^\s*\[" + tool + r"\s*[\].]")
+    header = re.compile(r"^\s*\[")
+    assignment = re.compile(r"^\s*" + _key_pattern(key) + r"\s*=")
+    anywhere = re.compile(r"(?:^|[\s{,.])" + _key_pattern(key) + r"\s*=")
+    start = next((number for number, line in enumerate(lines) if own.match(line)), None)
+    if start is not None:
+        for number in range(start + 1, len(lines)):
+            if header.match(lines[number]):
+                break
+            if assignment.match(lines[number]):
+                return number + 1
+    first = next((number for number, line in enumerate(lines) if table.match(line)), None)
+    if first is not None:
+        for number in range(first, len(lines)):
+            if anywhere.search(lines[number]):
+                return number + 1
+    if start is not None:
+        return start + 1
+    return None if first is None else first + 1
 
 
 def _type(value: Any) -> str:
@@ -147,6 +188,7 @@ def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) ->
     list_valued = name in ("legacy-parameters", "allow")
     reason: Optional[str] = None
     pure_move = False
+    severity = ERROR
     if isinstance(value, dict):
         unknown = sorted(set(value) - fields)
         if unknown:
@@ -162,9 +204,14 @@ def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) ->
             problems.add(where, move_value, f"pure-move must be true or false, not {_type(move_value)}")
             return None
         pure_move = move_value
+        severity_value = value.get("severity", ERROR)
+        if severity_value not in SEVERITIES:
+            problems.add(where, severity_value, "severity must be 'error' or 'warning'")
+            return None
+        severity = severity_value
         if main_field not in value:
             if name.startswith("forbidden"):
-                return RawEntry(key, (), where, reason, pure_move)
+                return RawEntry(key, (), where, reason, pure_move, severity)
             problems.add(where, value, f"missing '{main_field}'")
             return None
         value = value[main_field]
@@ -181,4 +228,4 @@ def _entry(name: str, key: str, value: Any, where: Where, problems: Problems) ->
             problems.add(where, value, "empty value")
             return None
         values = (value.strip(),)
-    return RawEntry(key, values, where, reason, pure_move)
+    return RawEntry(key, values, where, reason, pure_move, severity)

@@ -31,6 +31,8 @@ from flake8_ssot.fix.plan import FIXABLE_CODES, Columns, Plan, Planner, Position
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.newer_syntax import parse_exactly
 from flake8_ssot.registry import Registry
+from flake8_ssot.resolution import homes_in, source_roots
+from flake8_ssot.resolution.homes import Homes
 
 INSTALL_HINT = "the fix command needs LibCST: pip install 'flake8-ssot[fix]'"
 
@@ -144,6 +146,15 @@ def plans_a_rewrite(
 _Planned = Tuple[Sequence[Finding], Sequence[Finding], Plan, Columns, Sequence[Finding]]
 
 
+def _homes(registry: Registry, path: str) -> Optional[Homes]:
+    """Where the file's replacements are in the project, looked up under the roots resolution uses
+    for the file (None when they cannot be looked up: every replacement is then taken as declared)."""
+    try:
+        return homes_in(source_roots(registry, path))
+    except Exception:  # noqa: BLE001 - no look-up means no refusal, never a failure
+        return None
+
+
 def _plan(
     text: str,
     path: str,
@@ -183,7 +194,7 @@ def _plan(
     assert isinstance(tree, ast.Module)
     columns = Columns(text)
     try:
-        plan = Planner(tree, text, identity, registry).run(selected)
+        plan = Planner(tree, text, identity, registry, _homes(registry, path)).run(selected)
     except Exception as error:  # noqa: BLE001 - a planning bug must not stop the other files
         return _refused(path, text, selected, f"the fixer failed while planning ({type(error).__name__}: {error})")
     if not plan.has_edits:

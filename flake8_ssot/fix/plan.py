@@ -26,6 +26,7 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.fix.resolve import Refusal, Rewrite, resolve
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.registry import Registry
+from flake8_ssot.resolution.homes import Homes
 from flake8_ssot.rules.dotted_strings import reference_part
 from flake8_ssot.syntax import Bindings, bound_names, constant_string, dotted_parts, import_target
 
@@ -158,10 +159,13 @@ def bound_identifiers(tree: ast.AST, imports: bool = True) -> Set[str]:
 class Planner:
     """Plans the edits for one file."""
 
-    def __init__(self, tree: ast.Module, text: str, identity: ModuleIdentity, registry: Registry) -> None:
+    def __init__(
+        self, tree: ast.Module, text: str, identity: ModuleIdentity, registry: Registry, homes: Optional[Homes] = None
+    ) -> None:
         self.tree = tree
         self.identity = identity
         self.registry = registry
+        self.homes = homes  # where replacements are in the project: a wrong one is never rewritten to
         self.columns = Columns(text)
         self.plan = Plan()
         self._bindings: Optional[Bindings] = None
@@ -250,7 +254,7 @@ class Planner:
         return found
 
     def _plain_alias(self, position: Position, alias: ast.alias) -> Optional[str]:
-        resolution = resolve(self.registry, self.identity, alias.name)
+        resolution = resolve(self.registry, self.identity, alias.name, self.homes)
         if isinstance(resolution, Refusal):
             self.plan.note(position, resolution.reason)
             return None
@@ -268,7 +272,7 @@ class Planner:
         return new
 
     def _star(self, position: Position, base: str) -> Optional[Target]:
-        resolution = resolve(self.registry, self.identity, base)
+        resolution = resolve(self.registry, self.identity, base, self.homes)
         if isinstance(resolution, Rewrite) and resolution.module == resolution.new:
             return Target(resolution.apply(base), "*")
         if isinstance(resolution, Refusal):
@@ -280,7 +284,7 @@ class Planner:
         return None
 
     def _from_alias(self, position: Position, dotted: str) -> Optional[Target]:
-        resolution = resolve(self.registry, self.identity, dotted)
+        resolution = resolve(self.registry, self.identity, dotted, self.homes)
         if isinstance(resolution, Refusal):
             self.plan.note(position, resolution.reason)
             return None
@@ -354,7 +358,7 @@ class Planner:
             return None
         module, colon, obj = value.partition(":")
         dotted = f"{module}.{obj}" if colon else value
-        resolution = resolve(self.registry, self.identity, dotted)
+        resolution = resolve(self.registry, self.identity, dotted, self.homes)
         if isinstance(resolution, Refusal):
             self.plan.note(position, resolution.reason)
             return None
@@ -403,7 +407,7 @@ class Planner:
         head, rest = parts[0], parts[1:]
         for bound in sorted(self.bindings.targets(head)):
             qualified = ".".join([bound, *rest])
-            resolution = resolve(self.registry, self.identity, qualified)
+            resolution = resolve(self.registry, self.identity, qualified, self.homes)
             if resolution is None:
                 continue
             if isinstance(resolution, Refusal):

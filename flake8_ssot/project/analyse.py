@@ -29,6 +29,9 @@ from flake8_ssot.resolution import dependencies_of
 NOT_ANALYSED = FILE_NOT_ANALYSED
 # The codes this module reports itself (the engine reports the rules' codes).
 CODES = frozenset({FILE_NOT_ANALYSED, INTERNAL_ERROR})
+# In a file's references (:attr:`Analysis.referenced`): the file was not checked through, so it may
+# reference any entry (it does not parse, or a rule failed on it).
+UNKNOWN_REFERENCES = "*"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class FileResult:
     stamp: Optional[Tuple[int, int]] = None
     digest: Optional[str] = None
     dependencies: Optional[Dict[str, object]] = None
+    # The registry entries the file's findings refer to, before noqa comments drop any (a reference
+    # on a noqa line is still a reference), for the registry check's unreferenced entries.
+    referenced: FrozenSet[str] = frozenset()
 
     @property
     def analysed(self) -> bool:
@@ -110,6 +116,8 @@ class Analysis:
     edges: Optional[Edges] = None
     missed: FrozenSet[str] = frozenset()
     unmentioned: bool = False
+    # The registry entries the findings refer to, noqa comments or not (UNKNOWN_REFERENCES: any).
+    referenced: FrozenSet[str] = frozenset()
 
 
 def analyse_text(
@@ -139,16 +147,19 @@ def analyse_text(
     if not (check or want_facts or want_edges):
         return Analysis([], None, False, unmentioned=unmentioned)  # most files: no split, no noqa, no parse
     lines = split_lines(text)
+    # A ``# flake8: noqa`` file is still checked (its findings are all dropped below): what it
+    # references counts for the registry check.
     comments = Noqa(text, lines) if noqa else None
-    if comments is not None and comments.whole_file:
-        check = False
     try:
         tree = parse(text, path)
     except _ParseFailure as failure:
         found = [failure.finding] if check or want_facts else []
         if comments is not None and comments.whole_file:
             found = []
-        return Analysis(found, Facts.empty(identity) if want_facts else None, False, unmentioned=unmentioned)
+        unknown = frozenset({UNKNOWN_REFERENCES}) if check else frozenset()
+        return Analysis(
+            found, Facts.empty(identity) if want_facts else None, False, unmentioned=unmentioned, referenced=unknown
+        )
     edges = edges_of(tree) if engine.closure is not None else None
     derived: Dict[str, Any] = {}
     findings: List[Finding] = []
@@ -161,11 +172,16 @@ def analyse_text(
         except Exception as error:  # noqa: BLE001 - never a traceback
             facts = Facts.empty(identity)
             findings.append(internal_error("collecting class definitions", error))
+    referenced = frozenset(
+        UNKNOWN_REFERENCES if finding.entry is None else finding.entry
+        for finding in findings
+        if finding.entry is not None or finding.code == INTERNAL_ERROR
+    )
     if comments is not None:
         findings = [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]
     view = derived.get("closure")
     missed = frozenset(view.missed) if isinstance(view, ClosureView) else frozenset()
-    return Analysis(findings, facts, True, dependencies_of(derived), edges, missed, unmentioned)
+    return Analysis(findings, facts, True, dependencies_of(derived), edges, missed, unmentioned, referenced)
 
 
 def locate(findings: Sequence[Finding], lines: Sequence[str]) -> List[Located]:

@@ -205,6 +205,7 @@ class Worker:
         result.parsed = analysis.parsed
         result.dependencies = analysis.dependencies
         result.edges, result.missed, result.unmentioned = analysis.edges, analysis.missed, analysis.unmentioned
+        result.referenced = analysis.referenced
         return result
 
     def _names_new(self, path: str, data: bytes, is_plain: bool) -> bool:
@@ -225,7 +226,11 @@ def _finding_row(finding: Finding) -> List[Any]:
 
 
 def _rows(located: Sequence[Located]) -> List[List[Any]]:
-    return [[*_finding_row(item.finding), item.source] for item in located]
+    return [[*_finding_row(item.finding), item.source, item.finding.entry] for item in located]
+
+
+def _ref(entry: Any) -> Optional[str]:
+    return None if entry is None else str(entry)
 
 
 def _load_located(value: Any) -> Optional[List[Located]]:
@@ -233,8 +238,8 @@ def _load_located(value: Any) -> Optional[List[Located]]:
         return None
     try:
         return [
-            Located(Finding(int(line), int(col), str(code), str(text)), str(source))
-            for line, col, code, text, source in value
+            Located(Finding(int(line), int(col), str(code), str(text), _ref(entry)), str(source))
+            for line, col, code, text, source, entry in value
         ]
     except (TypeError, ValueError):
         return None
@@ -257,8 +262,9 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
     if result.stamp is None or result.digest is None:
         return None
     entry: Dict[str, Any] = {"s": list(result.stamp), "h": result.digest}
-    if result.identity is not None and (result.located or result.facts or result.analysed):
-        # Only what was found depends on the module's name (a file ruled out by its bytes does not).
+    if result.identity is not None and (result.located or result.facts or result.analysed or result.referenced):
+        # Only what was found depends on the module's name (a file ruled out by its bytes does not);
+        # so do the entries its findings referred to, noqa comments or not.
         entry["i"] = [result.identity.name, result.identity.is_package]
     if result.located:
         entry["l"] = _rows(result.located)
@@ -274,6 +280,8 @@ def _entry(result: FileResult) -> Optional[Dict[str, Any]]:
         entry["m"] = sorted(result.missed)
     if result.unmentioned:
         entry["u"] = True
+    if result.referenced:
+        entry["r"] = sorted(result.referenced)
     return entry
 
 
@@ -299,6 +307,7 @@ def _from_entry(path: str, entry: Dict[str, Any], want_facts: bool) -> Optional[
             result.cached_edges = entry["e"]
         result.missed = frozenset(str(name) for name in entry.get("m", ()))
         result.unmentioned = bool(entry.get("u", False))
+        result.referenced = frozenset(str(ref) for ref in entry.get("r", ()))
         return result
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None

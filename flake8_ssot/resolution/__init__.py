@@ -18,18 +18,19 @@ import ast
 import os
 import re
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.location import ModuleIdentity
 from flake8_ssot.names import DottedPattern
 from flake8_ssot.registry import Registry
+from flake8_ssot.resolution.homes import Homes
 from flake8_ssot.resolution.index import Indexes, ModuleIndex, Reads, SummaryCache, Validator, derive_root
 from flake8_ssot.resolution.local import LocalScope
-from flake8_ssot.resolution.model import MODULE, UNKNOWN, ClassInfo, InitSignature, Outcome, Target
+from flake8_ssot.resolution.model import MODULE, UNKNOWN, ClassInfo, InitSignature, ModuleSummary, Outcome, Target
 from flake8_ssot.resolution.resolver import Resolver
 
-__all__ = ["FileResolution", "Relevance", "for_file", "relevance_for", "shared_cache"]
+__all__ = ["FileResolution", "Homes", "Relevance", "for_file", "homes_in", "relevance_for", "shared_cache"]
 
 _indexes: Optional[Indexes] = None
 
@@ -231,6 +232,28 @@ def for_file(
         return resolution
     except Exception:  # noqa: BLE001 - a file name resolution cannot use means no resolution
         return None
+
+
+def homes_in(roots: Sequence[str], reads: Optional[Reads] = None) -> Optional[Homes]:
+    """Where registry entries point under ``roots`` (see :mod:`~flake8_ssot.resolution.homes`);
+    None without roots.  It shares this process's digests when resolution has run here, else it
+    digests modules itself, loading astroid only when a question needs a digest (whether a module
+    exists needs none).  ``reads``, when given, records every look-up and digest used."""
+    if not roots:
+        return None
+    cache = _indexes.cache if _indexes is not None else SummaryCache(_summarise_lazily)
+    cache.generation += 1
+    index = ModuleIndex(tuple(roots), cache)
+    index.reads = reads
+    return Homes(index)
+
+
+def _summarise_lazily(path: str, modname: str, is_package: bool) -> Optional[ModuleSummary]:
+    try:
+        from flake8_ssot.resolution.astroid_backend import summarise_file
+    except Exception:  # noqa: BLE001 - without a usable astroid, nothing is digested
+        return None
+    return summarise_file(path, modname, is_package)
 
 
 def reset_shared_cache() -> None:

@@ -9,7 +9,7 @@ reaching a more specific entry (``a.legacy.sub`` of its own) is.
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set, Union
+from typing import Iterator, List, Optional, Set, Tuple, Union
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -79,8 +79,11 @@ def _through_reported_import(context: FileContext, node: ast.Attribute, head: st
     return False
 
 
-def _reached(context: FileContext, node: ast.Attribute, qualified: str, bound: str, head: str) -> Optional[str]:
-    """The message tail when ``qualified`` reaches a forbidden thing beyond ``bound``.
+def _reached(
+    context: FileContext, node: ast.Attribute, qualified: str, bound: str, head: str
+) -> Optional[Tuple[str, str]]:
+    """The message tail, and the deciding entry's ref, when ``qualified`` reaches a forbidden thing
+    beyond ``bound``.
 
     The entry that decides is the one that decides for the whole chain, as for an import of it.
     Nothing is reported when that entry's match lies within ``bound`` (the import binding it is
@@ -95,9 +98,12 @@ def _reached(context: FileContext, node: ast.Attribute, qualified: str, bound: s
         return None
     module_entry = match.module_entry
     if module_entry is not None:
-        return f"reaches {module_phrase(match.matched, module_entry, match.matched)}; {module_entry.advice()}"
+        return (
+            f"reaches {module_phrase(match.matched, module_entry, match.matched)}; {module_entry.advice()}",
+            module_entry.ref,
+        )
     assert match.name_entry is not None
-    return f"reaches legacy name '{match.name_entry.name}'; {match.name_entry.advice()}"
+    return f"reaches legacy name '{match.name_entry.name}'; {match.name_entry.advice()}", match.name_entry.ref
 
 
 def check_attributes(context: FileContext) -> Iterator[Finding]:
@@ -112,10 +118,15 @@ def check_attributes(context: FileContext) -> Iterator[Finding]:
         written = ".".join(parts)
         rest = parts[1:]
         for bound in sorted(bindings.targets(parts[0])):
-            tail = _reached(context, node, ".".join([bound, *rest]), bound, parts[0])
-            if tail is not None:
+            reached = _reached(context, node, ".".join([bound, *rest]), bound, parts[0])
+            if reached is not None:
+                tail, ref = reached
                 yield Finding(
-                    node.lineno, node.col_offset, FORBIDDEN_ATTRIBUTE_REFERENCE, f"attribute chain '{written}' {tail}"
+                    node.lineno,
+                    node.col_offset,
+                    FORBIDDEN_ATTRIBUTE_REFERENCE,
+                    f"attribute chain '{written}' {tail}",
+                    ref,
                 )
                 break
 

@@ -63,6 +63,7 @@ def _rebound(node: Union[ast.stmt, ast.expr], entry: CanonicalClass, what: str, 
         CANONICAL_NAME_REBOUND,
         f"'{entry.name}' is bound to {what}, {relation} the canonical class '{entry.qualified}'; "
         f"import that class instead{entry.explain()}",
+        entry.ref,
     )
 
 
@@ -203,6 +204,7 @@ def check_canonical(context: FileContext) -> Iterator[Finding]:
                     CANONICAL_CLASS_REDEFINED,
                     f"class '{class_node.name}' is defined outside its canonical module "
                     f"'{entry.module}'; import it from there{entry.explain()}",
+                    entry.ref,
                 )
             )
     for function in context.nodes(ast.FunctionDef, ast.AsyncFunctionDef):

@@ -83,6 +83,7 @@ def _definition_findings(
                         LEGACY_PARAMETER_DEFINITION,
                         f"'{node.name}.__init__' takes legacy parameter '{arg.arg}'; "
                         + _instead(context, node.name, arg.arg, entry),
+                        entry.ref,
                     )
     if any(dotted_text(_decorator(d)) in _DATACLASS_DECORATORS for d in node.decorator_list):
         for item in node.body:
@@ -95,6 +96,7 @@ def _definition_findings(
                         LEGACY_PARAMETER_DEFINITION,
                         f"'{node.name}' declares legacy field '{item.target.id}', a parameter of "
                         "its generated __init__; " + _instead(context, node.name, item.target.id, entry),
+                        entry.ref,
                     )
 
 
@@ -117,6 +119,7 @@ def _call_findings(
             LEGACY_PARAMETER_CALL,
             f"'{shown}' passes '{written}' as legacy parameter '{passed}'; "
             + _instead(context, class_name, passed, legacy[passed]),
+            legacy[passed].ref,
         )
     for keyword in node.keywords:
         if keyword.arg is not None:
@@ -127,6 +130,7 @@ def _call_findings(
                     LEGACY_PARAMETER_CALL,
                     f"'{shown}' passes legacy parameter '{keyword.arg}'; "
                     + _instead(context, class_name, keyword.arg, legacy[keyword.arg]),
+                    legacy[keyword.arg].ref,
                 )
         elif isinstance(keyword.value, ast.Dict):
             for key in keyword.value.keys:
@@ -139,6 +143,7 @@ def _call_findings(
                         LEGACY_PARAMETER_CALL,
                         f"'{shown}' passes legacy parameter '{name}'; "
                         + _instead(context, class_name, name, legacy[name]),
+                        legacy[name].ref,
                     )
 
 

@@ -214,6 +214,7 @@ class _Checker:
                     node.col_offset,
                     FORBIDDEN_EMBEDDED_IMPORT,
                     f"code in a string holds '{_quoted(code, statement)}': {finding.text}",
+                    finding.entry,
                 )
         if depth < _MAX_DEPTH:
             inner = FileContext(tree, self.context.identity, self.context.registry, nodes, None, code)

@@ -34,6 +34,7 @@ def module_finding(
         node.col_offset,
         code,
         f"{what} {module_phrase(imported, entry, matched)}; {entry.advice()}",
+        entry.ref,
     )
 
 
@@ -43,6 +44,7 @@ def name_finding(node: ast.stmt, code: str, what: str, entry: ForbiddenName) -> 
         node.col_offset,
         code,
         f"{what} legacy name '{entry.name}'; {entry.advice()}",
+        entry.ref,
     )
 
 

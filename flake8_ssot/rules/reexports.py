@@ -29,8 +29,12 @@ from flake8_ssot.rules.imports import module_phrase
 from flake8_ssot.syntax import bound_names, dotted_parts, import_target
 
 
-def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]:
-    """(what the target is, what to do instead) when ``outcome`` is legacy for this file."""
+Verdict = Tuple[str, str, str]
+
+
+def verdict(context: FileContext, outcome: Outcome) -> Optional[Verdict]:
+    """(what the target is, what to do instead, the deciding entry's ref) when ``outcome`` is
+    legacy for this file."""
     if not isinstance(outcome, Target):
         return None
     registry = context.registry
@@ -46,13 +50,13 @@ def verdict(context: FileContext, outcome: Outcome) -> Optional[Tuple[str, str]]
     module_entry = match.module_entry
     if module_entry is None:
         assert match.name_entry is not None
-        return f"is legacy name '{match.name_entry.name}'", match.name_entry.advice()
+        return f"is legacy name '{match.name_entry.name}'", match.name_entry.advice(), match.name_entry.ref
     if is_within(outcome.module, match.matched):
         place = module_phrase(outcome.module, module_entry, match.matched)
         what = f"is {place}" if outcome.kind == MODULE else f"is defined in {place}"
     else:  # a module entry spelling the definition itself
         what = f"is {module_phrase(outcome.qualified, module_entry, match.matched)}"
-    return what, module_entry.advice()
+    return what, module_entry.advice(), module_entry.ref
 
 
 def _textual(registry: Registry, dotted: str) -> bool:
@@ -62,7 +66,7 @@ def _textual(registry: Registry, dotted: str) -> bool:
 
 def imported_verdict(
     context: FileContext, resolution: FileResolution, base: str, name: str
-) -> Optional[Tuple[str, str]]:
+) -> Optional[Verdict]:
     """SOT105's verdict on ``from base import name`` when the text names nothing forbidden: the
     name is followed only when it or ``base`` can matter and the project's closure (when known)
     says it may carry a legacy meaning."""
@@ -141,13 +145,14 @@ class _Check:
                 found = imported_verdict(self.context, self.resolution, base, alias.name)
                 if found is not None:
                     self.reported.add(local)
-                    what, advice = found
+                    what, advice, ref = found
                     self.findings.append(
                         Finding(
                             node.lineno,
                             node.col_offset,
                             FORBIDDEN_REEXPORT,
                             f"'{alias.name}' imported from '{base}' {what}; {advice}",
+                            ref,
                         )
                     )
         return stars
@@ -169,13 +174,14 @@ class _Check:
                     continue
                 found = verdict(self.context, self.resolution.star(base, name))
                 if found is not None:
-                    what, advice = found
+                    what, advice, ref = found
                     self.findings.append(
                         Finding(
                             node.lineno,
                             node.col_offset,
                             FORBIDDEN_REEXPORT,
                             f"star import of '{base}' brings in '{name}', which {what}; {advice}",
+                            ref,
                         )
                     )
 
@@ -206,7 +212,7 @@ class _Check:
                 prefix = f"{prefix}.{attribute}"
         return last
 
-    def _chain_verdict(self, text: str) -> Optional[Tuple[str, str]]:
+    def _chain_verdict(self, text: str) -> Optional[Verdict]:
         last = self._last_relevant(text)
         if last == 0:
             return None
@@ -236,20 +242,21 @@ class _Check:
                     continue
                 found = self._chain_verdict(text)
                 if found is not None:
-                    what, advice = found
+                    what, advice, ref = found
                     self.findings.append(
                         Finding(
                             expression.lineno,
                             expression.col_offset,
                             FORBIDDEN_REEXPORT,
                             f"class '{node.name}' inherits from '{text}', which {what}; {advice}",
+                            ref,
                         )
                     )
         return inner
 
     def chains(self, inner: Set[int]) -> None:
         """Report attribute chains (other than base classes) reaching a legacy definition."""
-        memo: Dict[str, Optional[Tuple[str, str]]] = {}
+        memo: Dict[str, Optional[Verdict]] = {}
         for node in self.context.nodes(ast.Attribute):
             if id(node) in inner:
                 continue
@@ -260,9 +267,9 @@ class _Check:
                 memo[text] = self._chain_verdict(text)
             found = memo[text]
             if found is not None:
-                what, advice = found
+                what, advice, ref = found
                 self.findings.append(
-                    Finding(node.lineno, node.col_offset, FORBIDDEN_REEXPORT, f"'{text}' {what}; {advice}")
+                    Finding(node.lineno, node.col_offset, FORBIDDEN_REEXPORT, f"'{text}' {what}; {advice}", ref)
                 )
 
 

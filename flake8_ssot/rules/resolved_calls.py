@@ -252,6 +252,7 @@ def resolved_call_findings(
                 f"'{callee}(...)' passes {shown} as legacy parameter '{parameter}' "
                 f"(positional parameter {position + 1} of '{owner.qualified}.__init__'); "
                 + constructors._instead(context, class_name, parameter, entry),
+                entry.ref,
             )
         )
     return findings

@@ -148,10 +148,12 @@ def string_finding(
     module_entry = match.module_entry
     if module_entry is not None:
         phrase = module_phrase(match.matched, module_entry, match.matched)
-        return Finding(line, col, code, f"{kind} '{quoted}' refers to {phrase}; {module_entry.advice()}")
+        return Finding(
+            line, col, code, f"{kind} '{quoted}' refers to {phrase}; {module_entry.advice()}", module_entry.ref
+        )
     assert match.name_entry is not None
     name = match.name_entry
-    return Finding(line, col, code, f"{kind} '{quoted}' refers to legacy name '{name.name}'; {name.advice()}")
+    return Finding(line, col, code, f"{kind} '{quoted}' refers to legacy name '{name.name}'; {name.advice()}", name.ref)
 
 
 def string_targets(context: FileContext) -> List[Tuple[str, ast.expr, str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from flake8_ssot.codes import BY_CODE
+from flake8_ssot.codes import WARNING as LEVEL_WARNING
 from flake8_ssot.config import Problem
 from flake8_ssot.findings import Finding
 from flake8_ssot.fix import FileFix
@@ -23,7 +24,7 @@ from flake8_ssot.project.formats.sarif import help_uri
 from flake8_ssot.project.source import split_lines
 from flake8_ssot.server.documents import Lines, Range
 from flake8_ssot.server.projects import Loaded
-from flake8_ssot.server.settings import ERROR, Settings
+from flake8_ssot.server.settings import ERROR, WARNING, Settings
 from flake8_ssot.server.spans import span_of
 
 SOURCE = "flake8-ssot"
@@ -79,17 +80,22 @@ def check_document(loaded: Loaded, text: str, version: Optional[int], path: Opti
 
 def diagnose(checked: Checked, settings: Settings, encoding: str) -> None:
     """Turn the shown findings into diagnostics (``checked.diagnostics``): the range on the
-    offending name in the client's units, the configured severity, the code and its README link."""
+    offending name in the client's units, the configured severity (at most a warning for an entry
+    marked ``[warn]``), the code and its README link."""
     lines = Lines(checked.text)
     physical = split_lines(checked.text)
+    engine = checked.loaded.engine
     checked.diagnostics = []
     for finding in checked.shown:
         (row, column), (end_row, end_column) = span_of(physical, finding)
         where = (lines.at(row, column, encoding), lines.at(end_row, end_column, encoding))
         code = BY_CODE.get(finding.code)
+        severity = settings.severity(finding.code)
+        if engine is not None and engine.registry.level_of(finding) == LEVEL_WARNING:
+            severity = max(severity, WARNING)
         diagnostic = Diagnostic(
             where,
-            settings.severity(finding.code),
+            severity,
             finding.text,
             finding.code,
             help_uri(code.anchor) if code is not None else None,

@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=CODE::message``.
+"""GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=CODE::message``
+(``::warning`` for a warning, ``::notice`` for a note).
 
 Values are escaped as the Actions runner expects: ``%``, CR and LF everywhere, and ``:`` and
 ``,`` inside properties as well.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence, TextIO
 
+from flake8_ssot.codes import NOTE
 from flake8_ssot.project.report import Reported
 
 
@@ -29,7 +31,8 @@ def line(item: Reported) -> str:
             f"title={escape_property(finding.code)}",
         )
     )
-    return f"::error {properties}::{escape_data(finding.text)}"
+    command = "notice" if item.level == NOTE else item.level
+    return f"::{command} {properties}::{escape_data(finding.text)}"
 
 
 def write(reported: Sequence[Reported], stream: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""A JSON array of ``{path, line, column, code, message}``; column 1-based, message without the code."""
+"""A JSON array of ``{path, line, column, code, message, severity}``; column 1-based, message
+without the code, severity ``error``, ``warning`` or ``note``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def write(reported: Sequence[Reported], stream: TextIO) -> None:
             "column": item.finding.col + 1,
             "code": item.finding.code,
             "message": item.finding.text,
+            "severity": item.level,
         }
         for item in reported
     ]

@@ -44,7 +44,7 @@ def rules() -> List[Dict[str, Any]]:
             "fullDescription": {"text": f"{code.code} {code.name}: {code.summary}"},
             "helpUri": help_uri(code.anchor),
             "help": {"text": f"See {help_uri(code.anchor)}"},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": code.level},
         }
         for code in CODES
     ]
@@ -85,7 +85,7 @@ def result(item: Reported, indexes: Dict[str, int], ids: Optional[Dict[str, str]
     return {
         "ruleId": finding.code,
         "ruleIndex": indexes[finding.code],
-        "level": "error",
+        "level": item.level,
         "message": {"text": finding.text},
         "locations": [
             {
