@@ -131,6 +131,33 @@ def test_a_string_at_a_known_call_site_is_reported_once_by_sot103(registry):
     ]
 
 
+def test_keys_written_through_a_patched_sys_modules_are_sys_modules_keys(registry):
+    source = """\
+        import sys
+        from unittest import mock
+        from unittest.mock import patch
+
+        with patch("sys.modules") as mock_modules:
+            mock_modules["app.services.message_handler"] = mock.Mock()
+        with mock.patch.dict(sys.modules) as modules, open("f") as handle:
+            modules.pop("app.models.OldThing", None)
+            if "app.services.message_handler" not in modules:
+                handle["app.services.message_handler"] = 1
+        with patch("app.config") as settings:
+            settings["app.services.message_handler"] = 1
+        """
+    message = f"sys.modules key 'app.services.message_handler' refers to {MODULE}"
+    assert found(source, registry) == [
+        (6, 17, "SOT103", message),
+        (8, 16, "SOT103", "sys.modules key 'app.models.OldThing' refers to legacy name 'app.models.OldThing'; "
+         "use 'app.models.Thing'"),
+        (9, 7, "SOT103", message),
+        # Not a patch of sys.modules: a plain string, reported by the rule for any string.
+        (10, 15, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+        (12, 13, "SOT106", f"string 'app.services.message_handler' refers to {MODULE}"),
+    ]
+
+
 def test_docstrings_string_statements_prose_and_near_misses_are_not_references(registry):
     source = '''\
         """app.services.message_handler"""

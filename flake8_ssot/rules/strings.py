@@ -8,13 +8,15 @@ Recognised targets (positional or keyword):
 * ``monkeypatch.setattr`` / ``monkeypatch.delattr`` in their dotted-string form (``target=``);
 * ``importlib.import_module`` (``name=``, relative names resolved with ``package=``),
   ``__import__`` (``name=`` and a literal ``fromlist``), ``pkgutil.resolve_name`` (``a.b:Name``);
-* ``sys.modules[...]``, ``sys.modules.get/pop/setdefault(...)`` and ``"..." in sys.modules``.
+* ``sys.modules[...]``, ``sys.modules.get/pop/setdefault(...)`` and ``"..." in sys.modules``, also
+  through the name a ``with patch('sys.modules') as modules`` (or ``patch.dict(sys.modules)``)
+  binds: ``modules['pkg.legacy'] = Mock()``.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Set, Tuple
+from typing import AbstractSet, Iterator, List, Optional, Set, Tuple
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -69,14 +71,38 @@ def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]
     return None
 
 
-def _is_sys_modules(context: FileContext, node: ast.AST) -> bool:
+def _is_sys_modules(context: FileContext, node: ast.AST, stand_ins: AbstractSet[str] = frozenset()) -> bool:
+    """``node`` is ``sys.modules`` (however imported), or a name in ``stand_ins`` (see
+    :func:`_sys_modules_stand_ins`)."""
+    if isinstance(node, ast.Name) and node.id in stand_ins:
+        return True
     text = dotted_text(node)
     if text is None:
         return constant_string(node) == "sys.modules"
     return text == "sys.modules" or "sys.modules" in context.bindings.qualify(text)
 
 
-def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.expr, str]]:
+def _sys_modules_stand_ins(context: FileContext) -> Set[str]:
+    """Names a ``with`` statement binds to a patch of ``sys.modules``: ``with patch('sys.modules')
+    as modules`` (the mock that replaces it) or ``with patch.dict(sys.modules) as modules`` (the
+    patched dict itself).  Keys written through them are ``sys.modules`` keys."""
+    names: Set[str] = set()
+    for statement in context.nodes(ast.With, ast.AsyncWith):
+        for item in statement.items:
+            call, bound = item.context_expr, item.optional_vars
+            if not (isinstance(call, ast.Call) and isinstance(bound, ast.Name)):
+                continue
+            form = _patch_form(_callee_names(context, call.func))
+            if form in ("patch", "patch.dict"):
+                target = _argument(call, 0, _PATCH_FORMS[form])
+                if target is not None and _is_sys_modules(context, target):
+                    names.add(bound.id)
+    return names
+
+
+def _targets(
+    context: FileContext, call: ast.Call, stand_ins: AbstractSet[str] = frozenset()
+) -> Iterator[Tuple[str, ast.expr, str]]:
     """(kind, node, dotted string) for every string target of ``call``."""
     names = _callee_names(context, call.func)
     if not names:
@@ -127,7 +153,11 @@ def _targets(context: FileContext, call: ast.Call) -> Iterator[Tuple[str, ast.ex
             yield "resolve_name target", target, (constant_string(target) or "").replace(":", ".")
         return
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in _SYS_MODULES_METHODS and _is_sys_modules(context, func.value):
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in _SYS_MODULES_METHODS
+        and _is_sys_modules(context, func.value, stand_ins)
+    ):
         target = _argument(call, 0, "key")
         if target is not None:
             yield "sys.modules key", target, constant_string(target) or ""
@@ -159,17 +189,18 @@ def string_finding(
 def string_targets(context: FileContext) -> List[Tuple[str, ast.expr, str]]:
     """(kind, node, dotted string) for every string target of the known call sites in the file."""
     candidates: List[Tuple[str, ast.expr, str]] = []
+    stand_ins = _sys_modules_stand_ins(context)
     for call in context.nodes(ast.Call):
-        candidates.extend(_targets(context, call))
+        candidates.extend(_targets(context, call, stand_ins))
     for subscript in context.nodes(ast.Subscript):
-        if _is_sys_modules(context, subscript.value):
+        if _is_sys_modules(context, subscript.value, stand_ins):
             key = subscript.slice
             candidates.append(("sys.modules key", key, constant_string(key) or ""))
     for compare in context.nodes(ast.Compare):
         if (
             len(compare.ops) == 1
             and isinstance(compare.ops[0], (ast.In, ast.NotIn))
-            and _is_sys_modules(context, compare.comparators[0])
+            and _is_sys_modules(context, compare.comparators[0], stand_ins)
         ):
             candidates.append(("sys.modules key", compare.left, constant_string(compare.left) or ""))
     return candidates
@@ -204,7 +235,7 @@ def _words(registry: Registry) -> List[Word]:
 
 RULE = Rule(
     name="strings",
-    node_types=(ast.Call, ast.Subscript, ast.Compare),
+    node_types=(ast.Call, ast.Subscript, ast.Compare, ast.With, ast.AsyncWith),
     check=check_strings,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
