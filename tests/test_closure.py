@@ -253,6 +253,33 @@ def test_the_universe_holds_what_resolution_can_read_even_when_only_some_files_a
     assert len(reach.universe(roots)) == len(PROJECT)
 
 
+def test_a_legacy_parameter_name_makes_a_file_worth_reading_only_where_an_init_can_declare_it(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/__init__.py": "",
+        # Not a *Handler: only its own __init__ taking the parameter makes its subclasses legacy.
+        "app/base.py": "class Base:\n    def __init__(self, supervisor):\n        self.s = supervisor\n",
+        "app/sub.py": "from app.base import Base\n\n\nclass RelayHandler(Base):\n    pass\n",
+        "app/use.py": "from app.sub import RelayHandler\n\nRelayHandler(object())\n",
+        # The parameter's name as a variable and a keyword: nothing here can declare it.
+        "app/variable.py": "supervisor = None\nprint(supervisor, sep=supervisor)\n",
+    }
+    paths = _write(tmp_path, files)
+    registry = load_registry(ConfigRequest(cwd=str(tmp_path)))
+    results = {os.path.relpath(r.path, tmp_path): r for r in check_files(paths, make_plan(registry, None), 1)}
+    assert {path: result.parsed for path, result in results.items()} == {
+        "app/__init__.py": False,
+        "app/base.py": True,
+        "app/sub.py": True,
+        "app/use.py": True,
+        "app/variable.py": False,
+    }
+    passes = PASSES.replace("app.legacy.impl.QueueHandler", "app.base.Base").format("RelayHandler")
+    assert _findings(tmp_path, paths, prefilter=True) == {"app/use.py": [(3, 13, "SOT202 " + passes)]}
+    assert _findings(tmp_path, paths, prefilter=False) == {"app/use.py": [(3, 13, "SOT202 " + passes)]}
+
+
 def test_workers_and_one_process_agree(tmp_path: Path) -> None:
     paths = _write(tmp_path, {**PROJECT, **{f"app/filler{n}.py": f"x = {n}\n" for n in range(40)}})
     assert _findings(tmp_path, paths, prefilter=True, jobs=2) == _findings(tmp_path, paths, prefilter=True, jobs=1)

@@ -182,7 +182,10 @@ class Worker:
             # The closure's names, carriers and legacy parameters the file spells as whole words.
             found = hits if hits is not None else frozenset(self.words.in_text(text))
             present = found & closure.tokens()
-            want_edges = bool(found) or closure.mentioned_in(text, found, path)
+            # A legacy parameter's name carries only in a class's own ``def __init__`` (what
+            # ``edges_of`` reads): elsewhere (a variable, a call's keyword) it binds nothing.
+            carrying = found if found != present and (not is_plain or _may_declare_init(data)) else present
+            want_edges = closure.mentioned_in(text, carrying, path)
         analysis = analyse_text(
             self.round_engine,
             text,
@@ -219,6 +222,13 @@ class Worker:
     def _below_carrier(self, path: str) -> bool:
         closure = self.round.closure
         return closure is not None and closure.below_package_carrier(path)
+
+
+def _may_declare_init(data: bytes) -> bool:
+    """Whether a plain ASCII file (see :func:`~flake8_ssot.project.scan.plain`) can hold a class
+    statement with its own ``__init__``.  Other files are decoded and may spell an identifier in
+    letters NFKC folds to these, so they are always looked at."""
+    return b"__init__" in data and b"class" in data
 
 
 def _finding_row(finding: Finding) -> List[Any]:
