@@ -158,6 +158,30 @@ def test_keys_written_through_a_patched_sys_modules_are_sys_modules_keys(registr
     ]
 
 
+def test_a_key_written_through_a_patched_sys_modules_stays_sot103s_when_sot106_runs_alone(registry):
+    # The string rule may be left out (its callee words filtered, or its code deselected) while this
+    # one runs: the key is still a sys.modules key, never a plain string.
+    import ast
+    import textwrap
+
+    from flake8_ssot.engine import Engine, Selection
+    from flake8_ssot.location import ModuleIdentity
+    from flake8_ssot.rules import dotted_strings
+
+    source = textwrap.dedent(
+        """\
+        from unittest.mock import patch
+
+        with patch("sys.modules") as modules:
+            modules["app.services.message_handler"] = None
+        """
+    )
+    findings = Engine(registry).check_tree(
+        ast.parse(source), ModuleIdentity("app.consumers"), Selection((dotted_strings.RULE,), source)
+    )
+    assert findings == []
+
+
 def test_docstrings_string_statements_prose_and_near_misses_are_not_references(registry):
     source = '''\
         """app.services.message_handler"""

@@ -30,7 +30,7 @@ from flake8_ssot.findings import Finding
 from flake8_ssot.names import is_dotted_name
 from flake8_ssot.registry import Registry
 from flake8_ssot.rules.literals import STRING_NODE_TYPES, quoted, string_expressions
-from flake8_ssot.rules.strings import string_finding, string_targets, target_words
+from flake8_ssot.rules.strings import TARGET_NODE_TYPES, string_finding, string_targets, target_words
 from flake8_ssot.syntax import constant_string
 
 # Callees whose string arguments are module names, by their last name (lower case).
@@ -150,7 +150,7 @@ def _words(registry: Registry) -> List[Word]:
 
 RULE = Rule(
     name="dotted-strings",
-    node_types=(ast.Call, ast.Subscript, ast.Compare, ast.List, ast.Tuple, *STRING_NODE_TYPES),
+    node_types=(*TARGET_NODE_TYPES, ast.List, ast.Tuple, *STRING_NODE_TYPES),
     check=check_dotted_strings,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,

@@ -16,7 +16,7 @@ Recognised targets (positional or keyword):
 from __future__ import annotations
 
 import ast
-from typing import AbstractSet, Iterator, List, Optional, Set, Tuple
+from typing import AbstractSet, Iterator, List, Optional, Set, Tuple, Type
 
 from flake8_ssot.checking.context import FileContext
 from flake8_ssot.checking.rule import Rule
@@ -42,6 +42,10 @@ CALLEE_WORDS: Tuple[Tuple[str, ...], ...] = (
     ("resolve_name",),
     ("modules", "sys"),
 )
+
+
+# The nodes :func:`string_targets` reads: a rule calling it collects at least these.
+TARGET_NODE_TYPES: Tuple[Type[ast.AST], ...] = (ast.Call, ast.Subscript, ast.Compare, ast.With, ast.AsyncWith)
 
 
 def _callee_names(context: FileContext, func: ast.AST) -> Set[str]:
@@ -235,7 +239,7 @@ def _words(registry: Registry) -> List[Word]:
 
 RULE = Rule(
     name="strings",
-    node_types=(ast.Call, ast.Subscript, ast.Compare, ast.With, ast.AsyncWith),
+    node_types=TARGET_NODE_TYPES,
     check=check_strings,
     active=lambda registry: bool(registry.forbidden_modules or registry.forbidden_names),
     words=_words,
