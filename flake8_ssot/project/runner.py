@@ -616,7 +616,7 @@ class _Run:
 
     def _absolute(self, path: str) -> str:
         """A checked file's absolute path (the others are absolute already)."""
-        return self.absolute.get(path) or os.path.abspath(path)
+        return self.absolute.get(path, path)
 
     def _stored_closure(self) -> Optional[Closure]:
         """The closure the manifest kept, when nothing it was computed from changed."""
